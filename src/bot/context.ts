@@ -1,0 +1,47 @@
+import type { FileBoxInterface } from 'file-box'
+import type { Deps } from '../deps.ts'
+import type { GroupConfig } from '../config.ts'
+import type { Messenger, Member } from './messenger.ts'
+import type { Action } from './roles.ts'
+
+/** One incoming message as every handler sees it. */
+export interface Ctx {
+  deps: Deps
+  messenger: Messenger
+  messageId: string
+  /** The text with the @bot mention removed and whitespace trimmed. */
+  text: string
+  /** True when the bot was @-mentioned (always true in a private chat). */
+  mentioned: boolean
+  isPrivate: boolean
+  /** The configured group the message was said in; undefined in a private chat. */
+  room?: GroupConfig
+  /** Configured groups the sender belongs to (for private chats: where their words count). */
+  senderGroups: GroupConfig[]
+  sender: Member
+  /** May the sender do this in `group` (default: the room, or their only group)? */
+  may(action: Action, group?: GroupConfig): boolean
+  /** Reply where the message came from (room or private chat); split and paced. */
+  reply(text: string, opts?: { mentions?: string[] }): Promise<void>
+  /** Reply to the sender privately, wherever the message came from. */
+  replyPrivately(text: string): Promise<void>
+  /** Send a file to the sender privately. */
+  sendFilePrivately(file: FileBoxInterface): Promise<void>
+}
+
+/** A step in the message chain: handle the message, or call next() to pass it on. */
+export type Handler = (ctx: Ctx, next: () => Promise<void>) => Promise<void>
+
+/** If the text is `#name rest` (or `＃name rest`), the trimmed rest; otherwise undefined. */
+export function commandArgs(text: string, ...names: string[]): string | undefined {
+  const m = /^[#＃]\s*(\S+?)(?:\s+([\s\S]*))?$/.exec(text.trim())
+  if (!m) return undefined
+  for (const name of names) {
+    if (m[1] === name) return (m[2] ?? '').trim()
+    if (m[1].startsWith(name) && !m[2] && names.every((n) => n === name || !m[1].startsWith(n))) {
+      // "#心得内容" without a space still counts as "#心得 内容"
+      return m[1].slice(name.length).trim()
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,22 @@
+import type { FileBoxInterface } from 'file-box'
+
+/** A member as the bot knows them in a room. */
+export interface Member {
+  id: string
+  name: string
+}
+
+/**
+ * How anything outside a message handler (jobs, CLI) talks to groups and people. Groups are
+ * named by their configured key, never by a room id, since ids differ between instances.
+ */
+export interface Messenger {
+  /** Say `text` in a group, @-mentioning `mentions` (contact ids). Split and paced by the outbox. */
+  toGroup(groupKey: string, text: string, opts?: { mentions?: string[]; broadcast?: boolean }): Promise<void>
+  /** Say `text` to one person privately. */
+  toContact(contactId: string, text: string): Promise<void>
+  /** Send a file to one person privately. */
+  fileToContact(contactId: string, file: FileBoxInterface): Promise<void>
+  /** Members of a group's room, without the bot itself. */
+  groupMembers(groupKey: string): Promise<Member[]>
+}

@@ -1,0 +1,246 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { validate as isValidCron } from 'node-cron'
+
+/** Raised when the configuration cannot be used; `problems` lists every one, in Chinese. */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`配置文件 ${file} 有 ${problems.length} 处问题：\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+const names = z.array(z.string().min(1)).default([])
+
+const groupSchema = z.strictObject({
+  topic: z.string().min(1).optional(),
+  id: z.string().min(1).optional(),
+  secretaries: names,
+  organizers: names,
+  exclude: names,
+  materials: z.array(z.string().min(1)).optional(),
+  webhook: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, '应为保存 webhook 地址或 key 的环境变量名（大写字母、数字、下划线）').optional(),
+})
+
+const scheduleSchema = z.strictObject({
+  id: z.string().regex(/^[\w-]+$/, '只能包含字母、数字、下划线和连字符'),
+  group: z.string().min(1),
+  cron: z.string().min(1),
+  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind']),
+  text: z.string().min(1).optional(),
+  doc: z.string().min(1).optional(),
+  due: z.string().regex(/^\d+[dh]$/, '应为时长，如 4d（天）或 12h（小时）').optional(),
+  wrap: z.boolean().default(false),
+  paused: z.boolean().default(false),
+})
+
+const schema = z.strictObject({
+  bot: z.strictObject({
+    name: z.string().min(1).default('学习助手'),
+    puppet: z.string().min(1).optional(),
+    sendIntervalMs: z.number().int().min(0).default(1000),
+    maxMessageBytes: z.number().int().min(200).default(2000),
+    sendRetries: z.number().int().min(0).max(10).default(3),
+    maxMessageAgeSeconds: z.number().int().min(1).default(300),
+  }).default({ name: '学习助手', sendIntervalMs: 1000, maxMessageBytes: 2000, sendRetries: 3, maxMessageAgeSeconds: 300 }),
+  timezone: z.string().default('Asia/Shanghai').refine(isTimeZone, '不是有效的时区名，例如 Asia/Shanghai'),
+  materials: z.string().min(1).default('materials'),
+  dataDir: z.string().min(1).default('.studybot'),
+  groups: z.array(groupSchema).min(1, '至少需要配置一个学习群'),
+  members: z.record(z.string(), z.string()).default({}),
+  schedules: z.array(scheduleSchema).default([]),
+  graceMinutes: z.number().min(0).default(10),
+  reflections: z.strictObject({
+    minChars: z.number().int().min(1).default(20),
+    maxChars: z.number().int().min(1).default(5000),
+  }).default({ minChars: 20, maxChars: 5000 }),
+  ask: z.strictObject({
+    perMemberPerMinute: z.number().int().min(1).default(5),
+    answerChars: z.number().int().min(50).default(300),
+  }).default({ perMemberPerMinute: 5, answerChars: 300 }),
+  llm: z.strictObject({
+    baseURL: z.string().url('应为 OpenAI 兼容接口的地址，如 http://localhost:11434/v1'),
+    model: z.string().min(1),
+    embeddingModel: z.string().min(1).optional(),
+    timeoutMs: z.number().int().min(100).default(20000),
+    dailyBudget: z.number().int().min(0).default(200),
+  }).optional(),
+})
+
+type Parsed = z.infer<typeof schema>
+
+/** One configured study group; `key` names it in Redis and across instances. */
+export type GroupConfig = z.infer<typeof groupSchema> & { key: string }
+/** One schedule from the config file. */
+export type ScheduleConfig = z.infer<typeof scheduleSchema>
+
+/** Secrets and switches that come only from the environment. */
+export interface Secrets {
+  redisUrl?: string
+  llmApiKey?: string
+  puppet?: string
+  puppetToken?: string
+  wecom: { botId?: string; secret?: string; wsUrl?: string }
+  /** Webhook URL (or key) per group key, resolved from each group's `webhook` variable. */
+  webhooks: Record<string, string>
+  logLevel: string
+}
+
+/** The validated, frozen configuration every component receives. */
+export type Config = Omit<Parsed, 'groups' | 'materials' | 'dataDir'> & {
+  file: string
+  groups: GroupConfig[]
+  /** Absolute path of the materials folder. */
+  materials: string
+  /** Absolute path of the local data folder (private Redis, journal). */
+  dataDir: string
+  secrets: Secrets
+}
+
+/** Path of the config file: --config, else STUDYBOT_CONFIG, else config/studybot.yaml. */
+export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  return path.resolve(cwd, flag ?? env.STUDYBOT_CONFIG ?? 'config/studybot.yaml')
+}
+
+/** Read, validate and freeze the configuration; throws ConfigError listing every problem. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv): Config {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch {
+    throw new ConfigError(file, [`找不到配置文件（可用 --config 路径 或环境变量 STUDYBOT_CONFIG 指定）`])
+  }
+  let raw: unknown
+  try {
+    raw = parseYaml(text) ?? {}
+  } catch (err) {
+    throw new ConfigError(file, [`不是有效的 YAML：${(err as Error).message.split('\n')[0]}`])
+  }
+  return parseConfig(raw, file, env)
+}
+
+/** Validate an already-parsed config object (tests pass objects directly). */
+export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv): Config {
+  const result = schema.safeParse(raw)
+  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue))
+  const parsed = result.data
+  const base = path.dirname(file)
+  const problems: string[] = []
+
+  const groups: GroupConfig[] = parsed.groups.map((g, i) => {
+    if (!g.topic && !g.id) problems.push(`groups[${i}]：需要 topic（群名）或 id（群 ID）`)
+    return { ...g, key: g.id ?? g.topic ?? `group-${i}` }
+  })
+  const seen = new Set<string>()
+  groups.forEach((g, i) => {
+    if (seen.has(g.key)) problems.push(`groups[${i}]：群“${g.key}”重复配置`)
+    seen.add(g.key)
+  })
+
+  const materials = path.resolve(base, parsed.materials)
+  const webhooks: Record<string, string> = {}
+  groups.forEach((g, i) => {
+    if (!g.webhook) return
+    const value = env[g.webhook]
+    if (value) webhooks[g.key] = value
+    else problems.push(`groups[${i}].webhook：环境变量 ${g.webhook} 未设置（应为群机器人 webhook 地址或 key）`)
+  })
+
+  const ids = new Set<string>()
+  parsed.schedules.forEach((s, i) => {
+    const at = `schedules[${i}]`
+    if (ids.has(s.id)) problems.push(`${at}.id：定时任务 id“${s.id}”重复`)
+    ids.add(s.id)
+    if (!isValidCron(s.cron)) problems.push(`${at}.cron：“${s.cron}”不是有效的 cron 表达式（5 段，或带秒的 6 段，如 "0 9 * * 1"）`)
+    if (s.group !== '*' && !groups.some((g) => g.key === s.group || g.topic === s.group || g.id === s.group)) {
+      problems.push(`${at}.group：“${s.group}”不是已配置的学习群（填群名、群 id，或 "*" 表示所有群）`)
+    }
+    if ((s.kind === 'text' || s.kind === 'reflection-prompt') && !s.text) problems.push(`${at}.text：${s.kind} 类型需要 text（发送的内容）`)
+    if (s.kind === 'study-plan') {
+      if (!s.doc) problems.push(`${at}.doc：study-plan 类型需要 doc（材料文件名）`)
+      else if (!fs.existsSync(path.join(materials, s.doc))) problems.push(`${at}.doc：材料目录 ${materials} 中没有文件“${s.doc}”`)
+    }
+  })
+  if (parsed.reflections.minChars > parsed.reflections.maxChars) {
+    problems.push('reflections：minChars 不能大于 maxChars')
+  }
+  if (problems.length) throw new ConfigError(file, problems)
+
+  const secrets: Secrets = {
+    redisUrl: env.REDIS_URL || undefined,
+    llmApiKey: env.LLM_API_KEY || undefined,
+    puppet: env.WECHATY_PUPPET || parsed.bot.puppet,
+    puppetToken: env.WECHATY_PUPPET_SERVICE_TOKEN || undefined,
+    wecom: { botId: env.WECOM_BOT_ID, secret: env.WECOM_BOT_SECRET, wsUrl: env.WECOM_WS_URL },
+    webhooks,
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+  return deepFreeze({
+    ...parsed,
+    file,
+    groups,
+    materials,
+    dataDir: path.resolve(base, parsed.dataDir),
+    secrets,
+  })
+}
+
+/** Find the configured group a room belongs to, by room id first, then by topic. */
+export function findGroup(config: Config, room: { id: string; topic?: string }): GroupConfig | undefined {
+  return config.groups.find((g) => g.id === room.id) ?? config.groups.find((g) => !g.id && g.topic === room.topic)
+}
+
+/** Find a configured group by its key, topic or id (as typed in CLI flags and schedules). */
+export function groupByName(config: Config, name: string): GroupConfig | undefined {
+  return config.groups.find((g) => g.key === name || g.topic === name || g.id === name)
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = issue.path.length ? formatPath(issue.path) : '（顶层）'
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${at}：未知的配置项 ${issue.keys.map((k) => `“${k}”`).join('、')}（是否拼写错误？）`
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `${at}：缺少必填项，应为${typeName(issue.expected)}`
+        : `${at}：应为${typeName(issue.expected)}，实际是${typeName(typeof issue.input)}`
+    case 'invalid_value':
+      return `${at}：应为 ${issue.values.map((v) => JSON.stringify(v)).join(' | ')} 之一`
+    case 'too_small':
+      return `${at}：${/[\u4e00-\u9fff]/.test(issue.message) ? issue.message : `不能小于 ${issue.minimum}`}`
+    case 'too_big':
+      return `${at}：不能大于 ${issue.maximum}`
+    default:
+      return `${at}：${/[\u4e00-\u9fff]/.test(issue.message) ? issue.message : '格式不正确'}`
+  }
+}
+
+function formatPath(p: PropertyKey[]): string {
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
+}
+
+function typeName(t: string): string {
+  const map: Record<string, string> = {
+    string: '文本', number: '数字', boolean: 'true/false', array: '列表', object: '键值对', record: '键值对',
+    int: '整数', undefined: '空', null: '空',
+  }
+  return map[t] ?? t
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o)
+    for (const v of Object.values(o)) deepFreeze(v)
+  }
+  return o
+}

@@ -1,0 +1,33 @@
+/**
+ * Every Redis key the product uses is built here. Keys that belong to one study group carry the
+ * group's key in a hash tag (`{...}`) so one group's data lives on one Redis Cluster slot.
+ */
+export type Keys = ReturnType<typeof createKeys>
+
+/** Build the key factory under a prefix (tests pass a random one). */
+export function createKeys(prefix = 'studybot') {
+  const group = (g: string) => `${prefix}:{${g}}`
+  return {
+    prefix,
+    // pipeline
+    handledMessage: (messageId: string) => `${prefix}:handled:${messageId}`,
+    askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
+    llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
+    embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,
+    // reflections and assignments
+    reflectionLog: (g: string) => `${group(g)}:reflections`,
+    reflection: (g: string, id: string) => `${group(g)}:reflection:${id}`,
+    reflectionDigests: (g: string) => `${group(g)}:reflection-digests`,
+    memberReflections: (g: string, memberId: string) => `${group(g)}:member:${memberId}:reflections`,
+    assignments: (g: string) => `${group(g)}:assignments`,
+    assignment: (g: string, id: string) => `${group(g)}:assignment:${id}`,
+    submitters: (g: string, assignmentId: string) => `${group(g)}:assignment:${assignmentId}:submitters`,
+    journalApplied: () => `${prefix}:journal:applied`,
+    // schedules
+    chatSchedules: () => `${prefix}:schedules`,
+    scheduleState: (scheduleId: string) => `${prefix}:schedule:${scheduleId}:state`,
+    slotClaim: (g: string, scheduleId: string, slot: number) => `${group(g)}:slot:${scheduleId}:${slot}`,
+    firings: (g: string, scheduleId: string) => `${group(g)}:firings:${scheduleId}`,
+    studyCursor: (g: string, scheduleId: string) => `${group(g)}:cursor:${scheduleId}`,
+  }
+}
