@@ -36,7 +36,7 @@ export function createAssignmentStore(redis: Redis, keys: Keys, clock: Clock) {
       if (a.scheduleId) fields.scheduleId = a.scheduleId
       await redis.multi()
         .hset(keys.assignment(a.group, id), fields)
-        .zadd(keys.assignments(a.group), openedAt, id)
+        .zadd(keys.assignments(a.group), String(openedAt), id)
         .exec()
       return full
     },
@@ -45,17 +45,26 @@ export function createAssignmentStore(redis: Redis, keys: Keys, clock: Clock) {
     },
     /** All assignments of a group, oldest first. */
     async list(group: string): Promise<Assignment[]> {
-      const ids = await redis.zrange(keys.assignments(group), 0, -1)
+      const ids = await redis.zrange(keys.assignments(group), '0', '-1')
       const all = await Promise.all(ids.map((id) => store.get(group, id)))
       return all.filter((a): a is Assignment => Boolean(a))
     },
     /** The newest assignment still inside its collection window, if any. */
     async current(group: string): Promise<Assignment | undefined> {
       const now = clock.now()
-      const ids = await redis.zrevrangebyscore(keys.assignments(group), now, '-inf', 'LIMIT', 0, 5)
+      const ids = await redis.zrevrangebyscore(keys.assignments(group), String(now), '-inf', 'LIMIT', 0, 5)
       for (const id of ids) {
         const a = await store.get(group, id)
         if (a && a.dueAt > now) return a
+      }
+      return undefined
+    },
+    /** The newest assignment whose collection window contained `ms` (journal replays use this). */
+    async at(group: string, ms: number): Promise<Assignment | undefined> {
+      const ids = await redis.zrevrangebyscore(keys.assignments(group), ms, '-inf', 'LIMIT', 0, 5)
+      for (const id of ids) {
+        const a = await store.get(group, id)
+        if (a && a.openedAt <= ms && a.dueAt > ms) return a
       }
       return undefined
     },

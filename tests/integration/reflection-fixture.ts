@@ -1,0 +1,31 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pino from 'pino'
+import { parseConfig } from '../../src/config.ts'
+import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
+import type { Deps } from '../../src/deps.ts'
+import type { MaterialLibrary } from '../../src/materials/types.ts'
+import type { Redis } from '../../src/store/redis.ts'
+import type { Keys } from '../../src/store/keys.ts'
+
+export const GROUP = '第一党支部学习群'
+export const GROUP2 = '第二党支部学习群'
+
+/** Deps for reflection tests: two groups, a manual clock at 2026-11-30 09:00 +08:00, a temp data folder. */
+export function reflectionDeps(redis: Redis, keys: Keys, raw: Record<string, unknown> = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-refl-'))
+  const config = parseConfig({
+    groups: [
+      { topic: GROUP, secretaries: ['张书记'], organizers: ['李委员'], exclude: ['旁听'] },
+      { topic: GROUP2, organizers: ['李委员'] },
+    ],
+    dataDir,
+    ...raw,
+  }, path.join(dataDir, 'studybot.yaml'), {})
+  const clock = createManualClock(zonedToEpoch('2026-11-30', '09:00', 'Asia/Shanghai'))
+  const deps: Deps = {
+    config, clock, redis, keys, log: pino({ level: 'silent' }), library: {} as MaterialLibrary,
+  }
+  return { deps, clock, dataDir }
+}
