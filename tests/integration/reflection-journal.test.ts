@@ -1,0 +1,110 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
+import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { createKeys } from '../../src/store/keys.ts'
+import { createReflectionStore } from '../../src/store/reflection-store.ts'
+import { createAssignmentStore } from '../../src/store/assignment-store.ts'
+import { journalOf, saveReflection, startJournalReplay, applyJournalEntry } from '../../src/store/reflection-journal.ts'
+import { GROUP, reflectionDeps } from './reflection-fixture.ts'
+
+const text = '今天学习了党的二十大报告，深刻体会到以人民为中心的发展思想，要落实到日常工作中。'
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 10000) {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await sleep(50)
+  }
+}
+
+describe('reflection journal', () => {
+  let dir: string
+  let server: LocalRedisServer
+  let redis: Redis
+  let ctx: ReturnType<typeof reflectionDeps>
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-journal-'))
+    // persistent, like the bot's own server, so a restart keeps what was stored before the outage
+    server = await startLocalRedis({ dir, persistent: true })
+    redis = await connectRedis(server.url)
+    ctx = reflectionDeps(redis, createKeys(`t${randomBytes(4).toString('hex')}`))
+  })
+  afterAll(async () => {
+    redis.disconnect()
+    await server.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('journals while Redis is down and replays exactly once when it is back', async () => {
+    const { deps, clock } = ctx
+    const assignments = createAssignmentStore(redis, deps.keys, clock)
+    const a = await assignments.open({ group: GROUP, title: '学习二十大报告', dueAt: clock.now() + 86400000 })
+    const before = await saveReflection(deps, { id: 'j1', group: GROUP, memberId: 'm1', memberName: '小明', text, submittedMs: clock.now() })
+    expect(before.status).toBe('stored')
+
+    await server.stop()
+    clock.advance(60000)
+    const down = await saveReflection(deps, { id: 'j2', group: GROUP, memberId: 'm2', memberName: '小红', text, submittedMs: clock.now() })
+    expect(down.status).toBe('journaled')
+    const journal = journalOf(deps)
+    expect(journal.hasPending()).toBe(true)
+    const line = JSON.parse(fs.readFileSync(journal.file, 'utf8').trim())
+    expect(line).toMatchObject({ id: 'j2', memberName: '小红', text })
+
+    const replay = startJournalReplay(deps, { intervalMs: 100 })
+    try {
+      await server.restart()
+      await until(() => !journal.hasPending())
+    } finally {
+      await replay.stop()
+    }
+    const store = createReflectionStore(redis, deps.keys, clock, deps.config.timezone)
+    const all = []
+    for await (const r of store.all(GROUP)) all.push(r)
+    expect(all.map((r) => r.id)).toEqual(['j1', 'j2'])
+    // the assignment is resolved by submission time
+    expect(all[1]).toMatchObject({ assignmentId: a.id, submittedAt: '2026-11-30T09:01:00+08:00' })
+    expect(await assignments.submitters(GROUP, a.id)).toEqual(new Set(['m1', 'm2']))
+
+    // a second replay of the same entry (crash before the batch file was removed) changes nothing
+    await applyJournalEntry(deps, { v: 1, ...line })
+    const again = []
+    for await (const r of store.all(GROUP)) again.push(r.id)
+    expect(again).toEqual(['j1', 'j2'])
+  })
+
+  it('replays entries left from a previous process at start, each once', async () => {
+    const { deps } = ctx
+    const journal = journalOf(deps)
+    const entry = { v: 1 as const, id: 'j3', group: GROUP, memberId: 'm3', memberName: '小刚', text: `${text}（补）`, submittedMs: deps.clock.now() }
+    await journal.append(entry)
+    await journal.append(entry)
+    fs.appendFileSync(journal.file, '{"v":1,"id":"torn')
+    const replay = startJournalReplay(deps, { intervalMs: 100 })
+    await until(() => !journal.hasPending())
+    await replay.stop()
+    const store = createReflectionStore(redis, deps.keys, deps.clock, deps.config.timezone)
+    expect((await store.listMember(GROUP, 'm3')).map((r) => r.id)).toEqual(['j3'])
+    expect(fs.readFileSync(path.join(path.dirname(journal.file), 'reflections.unreadable'), 'utf8')).toContain('torn')
+  })
+
+  it('asks to resend only when the journal fails too', async () => {
+    const { deps } = ctx
+    await server.stop()
+    try {
+      // the journal folder cannot be created: a file stands where it should be
+      const broken = { ...deps, config: { ...deps.config, dataDir: path.join(ctx.dataDir, 'blocked') } }
+      fs.writeFileSync(path.join(ctx.dataDir, 'blocked'), '')
+      const res = await saveReflection(broken, { id: 'j4', group: GROUP, memberId: 'm4', memberName: '小李', text, submittedMs: deps.clock.now() })
+      expect(res.status).toBe('failed')
+    } finally {
+      await server.restart()
+    }
+  })
+})
