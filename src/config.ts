@@ -123,37 +123,37 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv): Config {
 /** Validate an already-parsed config object (tests pass objects directly). */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv): Config {
   const result = schema.safeParse(raw)
-  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue))
-  const parsed = result.data
+  const problems = result.success ? [] : result.error.issues.map(describeIssue)
+  // cross-field checks run on whatever parsed, so one run reports every problem
+  const loose = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
   const base = path.dirname(file)
-  const problems: string[] = []
-
-  const groups: GroupConfig[] = parsed.groups.map((g, i) => {
-    if (!g.topic && !g.id) problems.push(`groups[${i}]：需要 topic（群名）或 id（群 ID）`)
-    return { ...g, key: g.id ?? g.topic ?? `group-${i}` }
+  const rawGroups = (Array.isArray(loose.groups) ? loose.groups : []) as Array<Partial<GroupConfig>>
+  const groups: GroupConfig[] = rawGroups.map((g, i) => {
+    if (g && typeof g === 'object' && !g.topic && !g.id) problems.push(`groups[${i}]：需要 topic（群名）或 id（群 ID）`)
+    return { ...g, key: g?.id ?? g?.topic ?? `group-${i}` } as GroupConfig
   })
   const seen = new Set<string>()
   groups.forEach((g, i) => {
     if (seen.has(g.key)) problems.push(`groups[${i}]：群“${g.key}”重复配置`)
     seen.add(g.key)
   })
-
-  const materials = path.resolve(base, parsed.materials)
+  const materials = path.resolve(base, typeof loose.materials === 'string' ? loose.materials : 'materials')
   const webhooks: Record<string, string> = {}
   groups.forEach((g, i) => {
-    if (!g.webhook) return
+    if (typeof g.webhook !== 'string') return
     const value = env[g.webhook]
     if (value) webhooks[g.key] = value
     else problems.push(`groups[${i}].webhook：环境变量 ${g.webhook} 未设置（应为群机器人 webhook 地址或 key）`)
   })
-
+  const rawSchedules = (Array.isArray(loose.schedules) ? loose.schedules : []) as Array<Partial<ScheduleConfig>>
   const ids = new Set<string>()
-  parsed.schedules.forEach((s, i) => {
+  rawSchedules.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return
     const at = `schedules[${i}]`
-    if (ids.has(s.id)) problems.push(`${at}.id：定时任务 id“${s.id}”重复`)
-    ids.add(s.id)
-    if (!isValidCron(s.cron)) problems.push(`${at}.cron：“${s.cron}”不是有效的 cron 表达式（5 段，或带秒的 6 段，如 "0 9 * * 1"）`)
-    if (s.group !== '*' && !groups.some((g) => g.key === s.group || g.topic === s.group || g.id === s.group)) {
+    if (s.id && ids.has(s.id)) problems.push(`${at}.id：定时任务 id“${s.id}”重复`)
+    if (s.id) ids.add(s.id)
+    if (typeof s.cron === 'string' && !isValidCron(s.cron)) problems.push(`${at}.cron：“${s.cron}”不是有效的 cron 表达式（5 段，或带秒的 6 段，如 "0 9 * * 1"）`)
+    if (typeof s.group === 'string' && s.group !== '*' && !groups.some((g) => g.key === s.group || g.topic === s.group || g.id === s.group)) {
       problems.push(`${at}.group：“${s.group}”不是已配置的学习群（填群名、群 id，或 "*" 表示所有群）`)
     }
     if ((s.kind === 'text' || s.kind === 'reflection-prompt') && !s.text) problems.push(`${at}.text：${s.kind} 类型需要 text（发送的内容）`)
@@ -162,10 +162,11 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
       else if (!fs.existsSync(path.join(materials, s.doc))) problems.push(`${at}.doc：材料目录 ${materials} 中没有文件“${s.doc}”`)
     }
   })
+  if (problems.length || !result.success) throw new ConfigError(file, problems)
+  const parsed = result.data
   if (parsed.reflections.minChars > parsed.reflections.maxChars) {
-    problems.push('reflections：minChars 不能大于 maxChars')
+    throw new ConfigError(file, ['reflections：minChars 不能大于 maxChars'])
   }
-  if (problems.length) throw new ConfigError(file, problems)
 
   const secrets: Secrets = {
     redisUrl: env.REDIS_URL || undefined,
@@ -179,7 +180,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
   return deepFreeze({
     ...parsed,
     file,
-    groups,
+    groups: parsed.groups.map((g, i) => ({ ...g, key: groups[i].key })),
     materials,
     dataDir: path.resolve(base, parsed.dataDir),
     secrets,

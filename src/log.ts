@@ -10,5 +10,5 @@ export function createLogger(opts: { level?: string; fd?: 1 | 2; pretty?: boolea
   if (pretty) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: fd, translateTime: 'SYS:HH:MM:ss' } } })
   }
-  return pino(options, pino.destination({ fd, sync: fd === 2 }))
+  return pino(options, pino.destination({ fd, sync: true }))
 }

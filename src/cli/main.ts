@@ -1,5 +1,7 @@
 /** The `studybot` command: dispatch to one module per sub-command. */
 const commands: Record<string, () => Promise<{ run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> }>> = {
+  start: () => import('./start.ts'),
+  play: () => import('./play.ts'),
 }
 
 const usage = `用法：studybot <命令> [选项]
@@ -18,5 +20,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     process.exit(name && name !== 'help' && name !== '--help' ? 2 : 0)
   }
   const code = await (await load()).run(rest, env)
-  process.exitCode = code
+  // Wechaty and file watchers keep handles open; a finished command ends here.
+  process.exit(code)
 }

@@ -1,0 +1,101 @@
+import { EventEmitter } from 'node:events'
+import type { FileBoxInterface } from 'file-box'
+import { PuppetMock, mock } from 'wechaty-puppet-mock'
+import type { Config } from '../config.ts'
+
+/** One message the bot sent, as the simulator and `studybot play` print it. */
+export interface SentMessage {
+  room: string | null
+  to: string | null
+  text: string
+  mentions: string[]
+  file: string | null
+}
+
+/** The mock puppet with the bot's outgoing messages reported as SentMessage events. */
+class RecordingPuppet extends PuppetMock {
+  readonly sent = new EventEmitter()
+
+  override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
+    await super.messageSendText(conversationId, text)
+    this.sent.emit('sent', this.describe(conversationId, { text, mentions: mentionIdList ?? [], file: null }))
+  }
+
+  override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void> {
+    await super.messageSendFile(conversationId, file)
+    this.sent.emit('sent', this.describe(conversationId, { text: '', mentions: [], file: file.name }))
+  }
+
+  private describe(conversationId: string, m: { text: string; mentions: string[]; file: string | null }): SentMessage {
+    const isRoom = /@/.test(conversationId)
+    const name = (id: string) => this.mocker.contactPayload(id).name
+    return {
+      room: isRoom ? this.mocker.roomPayload(conversationId).topic : null,
+      to: isRoom ? null : name(conversationId),
+      text: m.text,
+      mentions: m.mentions.map(name),
+      file: m.file,
+    }
+  }
+}
+
+/**
+ * A simulated WeChat: each configured group is a room, the configured secretaries and
+ * organizers exist from the start, and other members are created on first use.
+ */
+export function createMockWorld(config: Config) {
+  const mocker = new mock.Mocker()
+  const puppet = new RecordingPuppet({ mocker })
+  const botUser = mocker.createContact({ name: config.bot.name })
+  const people = new Map<string, mock.ContactMock>()
+  const rooms = config.groups.map((g) => mocker.createRoom({
+    ...(g.id ? { id: g.id.includes('@') ? g.id : `${g.id}@chatroom` } : {}),
+    topic: g.topic ?? g.id!,
+    memberIdList: [botUser.id],
+  }))
+
+  const member = (name: string): mock.ContactMock => {
+    let c = people.get(name)
+    if (!c) {
+      c = mocker.createContact({ name })
+      people.set(name, c)
+      for (const room of rooms) room.payload.memberIdList.push(c.id)
+    }
+    return c
+  }
+  for (const g of config.groups) for (const name of [...g.secretaries, ...g.organizers]) member(name)
+
+  const roomByTopic = (topic?: string): mock.RoomMock => {
+    const room = topic === undefined ? rooms[0] : rooms.find((r) => r.payload.topic === topic)
+    if (!room) throw new Error(`没有名为“${topic}”的群`)
+    return room
+  }
+
+  return {
+    mocker,
+    puppet,
+    botUser,
+    rooms,
+    member,
+    roomByTopic,
+    /** Log the bot in; call after the bot has started. */
+    login: () => mocker.login(botUser),
+    /** Say `text` as `from`, in a room (first by default) or privately to the bot. */
+    say(from: string, text: string, o: { room?: string; mention?: boolean; private?: boolean } = {}): void {
+      const who = member(from)
+      if (o.private) {
+        who.say(text).to(botUser)
+        return
+      }
+      const said = o.mention && !text.includes(`@${config.bot.name}`) ? `@${config.bot.name} ${text}` : text
+      who.say(said, o.mention ? [botUser] : []).to(roomByTopic(o.room))
+    },
+    /** Subscribe to what the bot sends. */
+    onSent(listener: (m: SentMessage) => void): void {
+      puppet.sent.on('sent', listener)
+    },
+  }
+}
+
+/** The simulated world. */
+export type MockWorld = ReturnType<typeof createMockWorld>

@@ -1,0 +1,81 @@
+import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { z } from 'zod'
+import { createLogger } from '../log.ts'
+import { parseCliArgs, runCommand } from './args.ts'
+import { loadCliConfig, openRedis, UsageError } from './runtime.ts'
+import { openLibrary } from './library.ts'
+import { startSimulation } from './simulation.ts'
+
+const line = z.union([
+  z.strictObject({
+    from: z.string().min(1),
+    text: z.string(),
+    mention: z.boolean().optional(),
+    room: z.string().min(1).optional(),
+    private: z.boolean().optional(),
+  }),
+  z.strictObject({ wait: z.number().int().min(0) }),
+])
+
+/** One step of a chat script. */
+export type ScriptLine = z.infer<typeof line>
+
+/** Parse a chat script (JSON lines); a bad line is a UsageError naming its number. */
+export function parseScript(text: string): ScriptLine[] {
+  const out: ScriptLine[] = []
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch {
+      throw new UsageError(`脚本第 ${i + 1} 行不是有效的 JSON：${raw.slice(0, 80)}`)
+    }
+    const parsed = line.safeParse(value)
+    if (!parsed.success) {
+      throw new UsageError(`脚本第 ${i + 1} 行格式不对：应为 {"from":"成员","text":"内容"}（可加 "mention"、"room"、"private"）或 {"wait":毫秒}`)
+    }
+    out.push(parsed.data)
+  })
+  return out
+}
+
+/** `studybot play SCRIPT.jsonl`: play a chat script through the bot; print what it sends as JSON lines. */
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(async () => {
+    const { values, positionals } = parseCliArgs(argv, {}, true)
+    if (positionals.length !== 1) throw new UsageError('用法：studybot play 脚本.jsonl [--config 路径]')
+    let text: string
+    try {
+      text = fs.readFileSync(positionals[0], 'utf8')
+    } catch {
+      throw new UsageError(`读不到脚本文件：${positionals[0]}`)
+    }
+    const script = parseScript(text)
+    const config = loadCliConfig(values.config, env)
+    for (const [i, step] of script.entries()) {
+      if ('room' in step && step.room && !config.groups.some((g) => (g.topic ?? g.id) === step.room)) {
+        throw new UsageError(`脚本第 ${i + 1} 行：没有名为“${step.room}”的已配置群`)
+      }
+    }
+    const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
+    const { redis, close } = await openRedis(config, log, { persistent: false })
+    const library = await openLibrary(config, log)
+    const sim = await startSimulation({
+      config, log, redis, library,
+      onSent: (m) => process.stdout.write(`${JSON.stringify(m)}\n`),
+    })
+    try {
+      for (const step of script) {
+        if ('wait' in step) await sleep(step.wait)
+        else await sim.say(step.from, step.text, step)
+      }
+      await sim.app.settled()
+    } finally {
+      await sim.stop()
+      await close()
+    }
+    return 0
+  })
+}

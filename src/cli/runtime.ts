@@ -1,0 +1,64 @@
+import path from 'node:path'
+import { configPath, loadConfig, ConfigError, type Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import { connectRedis, RedisUnavailableError, type Redis } from '../store/redis.ts'
+import { hasRedisServer, startLocalRedis } from '../store/local-redis-server.ts'
+
+/** Raised for a problem the user must fix before a command can run; printed as is, exit 1. */
+export class UsageError extends Error {}
+
+/** Load the config named by --config / STUDYBOT_CONFIG, turning problems into a UsageError. */
+export function loadCliConfig(flag: string | undefined, env: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(configPath(flag, env), env)
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message)
+    throw err
+  }
+}
+
+/**
+ * Redis for `start` and `play`: REDIS_URL if set; otherwise a private redis-server under the
+ * data folder (persistent for `start`, throwaway for `play`); otherwise a UsageError saying how.
+ */
+export async function openRedis(config: Config, log: Logger, o: { persistent: boolean }): Promise<{ redis: Redis; url: string; close(): Promise<void> }> {
+  if (config.secrets.redisUrl) {
+    const redis = await connect(config.secrets.redisUrl)
+    return { redis, url: config.secrets.redisUrl, close: async () => { await redis.quit().catch(() => redis.disconnect()) } }
+  }
+  if (!hasRedisServer()) {
+    throw new UsageError('没有可用的 Redis：请设置环境变量 REDIS_URL（如 redis://127.0.0.1:6379），或安装 redis-server（Debian/Ubuntu：sudo apt-get install redis-server）。')
+  }
+  const dir = o.persistent ? path.join(config.dataDir, 'redis') : path.join(config.dataDir, `redis-play-${process.pid}`)
+  if (o.persistent) {
+    // the bot (or another command) may already run the private server: share it
+    const running = await connectRedis(`unix://${path.join(dir, 'redis.sock')}`).catch(() => undefined)
+    if (running) return { redis: running, url: `unix://${path.join(dir, 'redis.sock')}`, close: async () => { await running.quit().catch(() => running.disconnect()) } }
+  }
+  const server = await startLocalRedis({ dir, persistent: o.persistent })
+  log.info({ socket: server.socket, persistent: o.persistent }, 'started private redis-server')
+  const redis = await connect(server.url)
+  return {
+    redis,
+    url: server.url,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect())
+      await server.stop()
+    },
+  }
+}
+
+/** Only the commands that must reach Redis call this; others work without it. */
+export async function connectCliRedis(env: NodeJS.ProcessEnv): Promise<Redis> {
+  if (!env.REDIS_URL) throw new UsageError('请设置环境变量 REDIS_URL，指向机器人使用的 Redis（如 redis://127.0.0.1:6379）。')
+  return connect(env.REDIS_URL)
+}
+
+async function connect(url: string): Promise<Redis> {
+  try {
+    return await connectRedis(url)
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) throw new UsageError(`${err.message}\n请确认 Redis 已启动，且 REDIS_URL 正确。`)
+    throw err
+  }
+}

@@ -1,0 +1,103 @@
+import readline from 'node:readline'
+import { createLogger, type Logger } from '../log.ts'
+import type { Config } from '../config.ts'
+import { startApp, type App } from '../main.ts'
+import { defaultJobs } from '../jobs/default-jobs.ts'
+import type { SentMessage } from '../bot/mock-world.ts'
+import { choosePuppet } from '../bot/choose-puppet.ts'
+import { parseCliArgs, runCommand } from './args.ts'
+import { loadCliConfig, openRedis } from './runtime.ts'
+import { openLibrary } from './library.ts'
+import { startSimulation } from './simulation.ts'
+
+/** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(async () => {
+    const { values } = parseCliArgs(argv, {})
+    const config = loadCliConfig(values.config, env)
+    const choice = choosePuppet(config)
+    const simulator = choice.kind === 'simulator'
+    // in the simulator the terminal is the chat, so logs stay quiet unless asked for
+    const log = createLogger({ level: env.LOG_LEVEL ?? (simulator ? 'warn' : 'info'), fd: simulator ? 2 : 1 })
+    const { redis, close } = await openRedis(config, log, { persistent: true })
+    const library = await openLibrary(config, log)
+
+    let app: App
+    let chat: readline.Interface | undefined
+    if (choice.kind === 'simulator') {
+      const sim = await startSimulation({ config, log, redis, library, onSent: printSent })
+      app = sim.app
+      chat = runTerminalChat(config, sim, log)
+    } else {
+      app = await startApp({ config, log, redis, library, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
+      log.info({ puppet: choice.name }, 'bot started')
+    }
+
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        log.info({ signal }, 'shutting down')
+        resolve()
+      }
+      process.once('SIGINT', () => shutdown('SIGINT'))
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      chat?.once('close', () => shutdown('stdin closed'))
+    })
+    chat?.close()
+    await app.stop()
+    await close()
+    return 0
+  })
+}
+
+function printSent(m: SentMessage): void {
+  const where = m.room ? `[${m.room}]` : `[私聊 → ${m.to}]`
+  const body = m.file ? `（文件）${m.file}` : m.text
+  process.stdout.write(`\x1b[36m${where} 学习助手：\x1b[0m${body.replace(/\n/g, '\n    ')}\n`)
+}
+
+function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger): readline.Interface {
+  const groups = config.groups.map((g) => g.topic ?? g.id!)
+  const firstMember = config.groups[0].secretaries[0] ?? '小明'
+  let me = '小明'
+  let room: string | undefined = groups[0]
+  process.stdout.write([
+    '',
+    `══ 学习助手 · 模拟器 ══`,
+    `现在没有连接真实账号，机器人运行在本机模拟的群聊里。`,
+    `已配置的群：${groups.join('、')}`,
+    `书记 ${firstMember} 等已在群里；其他名字第一次使用时自动加入。`,
+    '',
+    `  直接输入内容      以当前成员身份在当前群里发言`,
+    `  @${config.bot.name} 问题   @机器人提问，例如：@${config.bot.name} 预备党员的预备期是多久？`,
+    `  /as 名字          切换成员（如 /as ${firstMember}）`,
+    `  /room 群名        切换群；/private 切换为与机器人私聊`,
+    `  /quit             退出`,
+    '',
+    `连接真实账号：企业微信设置 WECOM_BOT_ID、WECOM_BOT_SECRET 并在配置中写 bot.puppet: wecom；`,
+    `个人微信通过 Wechaty puppet 服务设置 WECHATY_PUPPET 和 WECHATY_PUPPET_SERVICE_TOKEN。详见 README。`,
+    '',
+  ].join('\n') + '\n')
+
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) })
+  const prompt = () => { rl.setPrompt(`${me}@${room ?? '私聊'}> `); rl.prompt() }
+  rl.on('line', (input) => {
+    const text = input.trim()
+    const done = () => prompt()
+    if (!text) return done()
+    if (text === '/quit' || text === '/exit') return rl.close()
+    if (text.startsWith('/as ')) { me = text.slice(4).trim() || me; return done() }
+    if (text === '/private') { room = undefined; return done() }
+    if (text.startsWith('/room')) {
+      const name = text.slice(5).trim()
+      if (!groups.includes(name)) process.stdout.write(`没有这个群。已配置的群：${groups.join('、')}\n`)
+      else room = name
+      return done()
+    }
+    const mention = text.startsWith(`@${config.bot.name}`)
+    sim.say(me, text, room ? { room, mention } : { private: true })
+      .catch((err) => log.error({ err }, 'simulated message failed'))
+      .finally(done)
+  })
+  prompt()
+  return rl
+}

@@ -1,0 +1,52 @@
+import { commandArgs, type Ctx, type Handler } from '../bot/context.ts'
+
+/** True for `#帮助`, `#help`, or an @-mention / private message that just says 帮助. */
+export function isHelpRequest(ctx: Ctx): boolean {
+  if (commandArgs(ctx.text, '帮助', 'help', '菜单') !== undefined) return true
+  return ctx.mentioned && /^(帮助|help|菜单|你能做什么[？?]?)$/i.test(ctx.text)
+}
+
+/** The help text for this sender: secretary and organizer commands only for those who may use them. */
+export function helpText(ctx: Ctx): string {
+  const name = ctx.deps.config.bot.name
+  const lines = [
+    `我是${name}，可以帮大家学习：`,
+    ctx.isPrivate
+      ? '· 直接发送问题 —— 从学习材料中查找答案，并注明出处'
+      : `· @${name} 你的问题 —— 从学习材料中查找答案，并注明出处`,
+    '  （想看完整条文，可在问题后加“原文”）',
+    '· #心得 内容 —— 提交心得体会',
+    '· #修改心得 内容 —— 修改本次学习任务的心得',
+    '· #撤回心得 —— 撤回本次学习任务的心得',
+    '· #我的心得 —— 私聊查看自己提交过的心得',
+    '· #帮助 —— 显示本说明',
+  ]
+  if (ctx.may('schedule')) {
+    lines.push(
+      '',
+      '书记可用：',
+      '· #定时 添加 每周一 09:00 内容 —— 添加定时提醒（支持 每天、工作日、每周X、每月N日）',
+      '· #定时 列表 / 暂停 ID / 恢复 ID / 删除 ID / 立即 ID / 预览 ID',
+      '· #提醒 —— 提醒尚未提交心得的同志',
+    )
+  }
+  if (ctx.may('stats') || ctx.may('export')) {
+    lines.push('', ctx.may('schedule') && !ctx.may('export') ? '统计：' : '组织委员可用：')
+    if (ctx.may('stats')) lines.push('· #统计 [任务ID] —— 查看心得提交情况')
+    if (ctx.may('export')) lines.push('· #导出 [本月 | 2026-11-01 2026-11-30] —— 私聊发送心得汇总 Excel')
+  }
+  return lines.join('\n')
+}
+
+/** `#帮助`: list what the bot does for this sender. */
+export const showHelp: Handler = async (ctx, next) => {
+  if (!isHelpRequest(ctx)) return next()
+  await ctx.reply(helpText(ctx))
+}
+
+/** A `#命令` nobody handled: say so instead of staying silent. */
+export const rejectUnknownCommand: Handler = async (ctx, next) => {
+  const m = /^[#＃]\s*(\S{0,12})/.exec(ctx.text)
+  if (!m) return next()
+  await ctx.reply(m[1] ? `没有“#${m[1]}”这个命令。发送 #帮助 查看可用的命令。` : '请在 # 后面写上命令，发送 #帮助 查看可用的命令。')
+}

@@ -1,0 +1,111 @@
+import { WechatyBuilder, type Wechaty } from 'wechaty'
+import type { PuppetInterface } from 'wechaty-puppet/impls'
+import OpenAI from 'openai'
+import type { Config } from './config.ts'
+import type { Deps } from './deps.ts'
+import type { Logger } from './log.ts'
+import { systemClock, type Clock } from './clock.ts'
+import type { Redis } from './store/redis.ts'
+import { createKeys, type Keys } from './store/keys.ts'
+import { createHandledMessages } from './store/handled-messages.ts'
+import type { MaterialLibrary } from './materials/types.ts'
+import { compose } from './bot/compose.ts'
+import { routes } from './bot/routes.ts'
+import { createOutbox, type Outbox } from './bot/outbox.ts'
+import { createMessageListener } from './bot/listener.ts'
+import { createWechatyMessenger, type BroadcastChannel } from './bot/wechaty-messenger.ts'
+import type { Messenger } from './bot/messenger.ts'
+
+/** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
+export interface App {
+  bot: Wechaty
+  deps: Deps
+  messenger: Messenger
+  outbox: Outbox
+  /** Resolves when no message is being handled and nothing is waiting to be sent. */
+  settled(): Promise<void>
+  /** Graceful stop: stop taking messages, finish those in flight, stop jobs and the bot. */
+  stop(): Promise<void>
+}
+
+/** Something started on login and stopped on logout or shutdown (the scheduler). */
+export interface Job {
+  start(): void | Promise<void>
+  stop(): void | Promise<void>
+}
+
+/** Wire config -> deps -> bot -> jobs, and start the bot on the given puppet. */
+export async function startApp(opts: {
+  config: Config
+  log: Logger
+  redis: Redis
+  library: MaterialLibrary
+  puppet: PuppetInterface | string
+  puppetOptions?: Record<string, unknown>
+  clock?: Clock
+  keys?: Keys
+  broadcastChannels?: Record<string, BroadcastChannel>
+  /** Jobs to run while logged in, built from the deps and the messenger. */
+  jobs?: (deps: Deps, messenger: Messenger) => Job[]
+}): Promise<App> {
+  const { config, log, redis, library } = opts
+  const llm = config.llm
+    ? new OpenAI({ baseURL: config.llm.baseURL, apiKey: config.secrets.llmApiKey ?? 'none', timeout: config.llm.timeoutMs, maxRetries: 0 })
+    : undefined
+  const deps: Deps = {
+    config, log, redis, library, llm,
+    clock: opts.clock ?? systemClock,
+    keys: opts.keys ?? createKeys(),
+  }
+
+  const bot = WechatyBuilder.build({ puppet: opts.puppet as never, puppetOptions: opts.puppetOptions as never })
+  const outbox = createOutbox({
+    log, intervalMs: config.bot.sendIntervalMs, maxBytes: config.bot.maxMessageBytes, retries: config.bot.sendRetries,
+  })
+  const messenger = createWechatyMessenger({ bot, config, outbox, log, broadcastChannels: opts.broadcastChannels })
+  const listener = createMessageListener({
+    deps, bot, outbox, messenger,
+    handled: createHandledMessages(redis, deps.keys, log),
+    run: compose(routes),
+  })
+  const jobs = opts.jobs?.(deps, messenger) ?? []
+  let jobsRunning = false
+  const startJobs = async () => {
+    if (jobsRunning) return
+    jobsRunning = true
+    for (const job of jobs) await job.start()
+  }
+  const stopJobs = async () => {
+    if (!jobsRunning) return
+    jobsRunning = false
+    for (const job of jobs) await job.stop()
+  }
+
+  // Wechaty's emitter drops async rejections: every listener body catches its own errors.
+  bot.on('message', (m) => listener.onMessage(m))
+  bot.on('login', (user) => {
+    log.info({ user: user.name() }, 'logged in')
+    startJobs().catch((err) => log.error({ err }, 'jobs failed to start'))
+  })
+  bot.on('logout', (user) => {
+    log.warn({ user: user.name() }, 'logged out')
+    stopJobs().catch((err) => log.error({ err }, 'jobs failed to stop'))
+  })
+  bot.on('error', (err) => log.error({ err }, 'wechaty error'))
+  await bot.start()
+
+  return {
+    bot, deps, messenger, outbox,
+    async settled() {
+      await listener.settled()
+      await outbox.idle()
+    },
+    async stop() {
+      await listener.drain()
+      await stopJobs()
+      await outbox.idle()
+      await bot.stop()
+      library.close()
+    },
+  }
+}

@@ -1,0 +1,92 @@
+import path from 'node:path'
+import { Writable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import pino from 'pino'
+import { parseConfig, type Config } from '../../src/config.ts'
+import type { App, Job } from '../../src/main.ts'
+import type { MockWorld, SentMessage } from '../../src/bot/mock-world.ts'
+import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { createKeys, type Keys } from '../../src/store/keys.ts'
+import type { Clock } from '../../src/clock.ts'
+import type { Deps } from '../../src/deps.ts'
+import type { Messenger } from '../../src/bot/messenger.ts'
+import type { MaterialLibrary } from '../../src/materials/types.ts'
+import { openLibrary } from '../../src/cli/library.ts'
+import { startSimulation } from '../../src/cli/simulation.ts'
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
+
+/** The config every end-to-end test starts from: two groups, the project's sample materials. */
+export function baseConfig(): Record<string, unknown> {
+  return {
+    bot: { name: '学习助手', sendIntervalMs: 0 },
+    materials: path.join(repoRoot, 'materials'),
+    dataDir: path.join(repoRoot, '.studybot', 'test'),
+    groups: [
+      { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },
+      { topic: '第二党支部学习群', secretaries: ['王书记'], organizers: ['赵委员'] },
+    ],
+  }
+}
+
+/** A real Wechaty bot on the mock puppet, wired exactly as `npm start`, on the test's own Redis. */
+export interface Harness {
+  app: App
+  config: Config
+  world: MockWorld
+  redis: Redis
+  keys: Keys
+  /** Everything the bot has sent so far, in order. */
+  sent: SentMessage[]
+  /** Log lines (parsed JSON) written so far. */
+  logs: Array<Record<string, unknown>>
+  /** Say something and wait until the bot has handled it and sent every reply; returns the replies. */
+  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean }): Promise<SentMessage[]>
+  /** Wait until the bot has sent a message matching `pred` (for scheduled jobs). */
+  waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>
+  stop(): Promise<void>
+}
+
+/** Start the bot for a test; `config` overrides top-level keys of baseConfig(). */
+export async function startHarness(o: {
+  redisUrl: string
+  config?: Record<string, unknown>
+  env?: NodeJS.ProcessEnv
+  clock?: Clock
+  keys?: Keys
+  library?: MaterialLibrary
+  jobs?: (deps: Deps, messenger: Messenger) => Job[]
+}): Promise<Harness> {
+  const config = parseConfig({ ...baseConfig(), ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
+  const logs: Array<Record<string, unknown>> = []
+  const log = pino({ level: 'debug' }, new Writable({
+    write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
+  }))
+  const redis = await connectRedis(o.redisUrl)
+  const keys = o.keys ?? createKeys(`e2e${randomBytes(4).toString('hex')}`)
+  const library = o.library ?? await openLibrary(config, log)
+  const sent: SentMessage[] = []
+  const sim = await startSimulation({ config, log, redis, library, keys, clock: o.clock, jobs: o.jobs, onSent: (m) => sent.push(m) })
+
+  return {
+    app: sim.app, config, world: sim.world, redis, keys, sent, logs,
+    async say(from, text, opts = {}) {
+      const before = sent.length
+      await sim.say(from, text, opts)
+      return sent.slice(before)
+    },
+    async waitForSent(pred, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const found = sent.find(pred)
+        if (found) return found
+        if (Date.now() > deadline) throw new Error(`no matching message within ${timeoutMs} ms; sent: ${JSON.stringify(sent)}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    },
+    async stop() {
+      await sim.stop()
+      await redis.quit().catch(() => redis.disconnect())
+    },
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { splitText } from '../../src/bot/split-text.ts'
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
+
+describe('splitText', () => {
+  it('keeps a short reply whole', () => {
+    expect(splitText('预备党员的预备期为一年。', 2000)).toEqual(['预备党员的预备期为一年。'])
+  })
+
+  it('splits at paragraph breaks before sentence ends', () => {
+    const para = '党员必须履行下列义务。'.repeat(30)
+    const parts = splitText(`${para}\n${para}\n${para}`, 1000)
+    expect(parts.length).toBeGreaterThan(1)
+    for (const p of parts) expect(p.endsWith('。')).toBe(true)
+  })
+
+  it('never exceeds the byte limit and loses no characters', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.integer({ min: 200, max: 2048 }), (text, max) => {
+      const parts = splitText(text, max)
+      for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(max)
+      expect(parts.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''))
+    }), { numRuns: 300 })
+  })
+})
