@@ -1,0 +1,30 @@
+import fs from 'node:fs'
+import { once } from 'node:events'
+import type { Reflection } from '../store/reflection-store.ts'
+import { EMPTY_MESSAGE, HEADERS, toRow, type ExportContext } from './columns.ts'
+
+/** One CSV field: RFC 4180 quoting, and a leading ' on anything a spreadsheet would run as a formula. */
+export function csvField(value: string | number): string {
+  let s = String(value)
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** Write reflections as CSV (UTF-8 with BOM so Excel shows Chinese, CRLF line ends); returns the count. */
+export async function writeCsv(out: string, reflections: AsyncIterable<Reflection>, ctx: ExportContext): Promise<number> {
+  const stream = fs.createWriteStream(out)
+  const write = async (line: string) => { if (!stream.write(line)) await once(stream, 'drain') }
+  let count = 0
+  try {
+    await write(`\uFEFF${HEADERS.map(csvField).join(',')}\r\n`)
+    for await (const r of reflections) {
+      await write(`${toRow(r, ctx).map(csvField).join(',')}\r\n`)
+      count++
+    }
+    if (!count) await write(`${csvField(EMPTY_MESSAGE)}\r\n`)
+  } finally {
+    stream.end()
+    await once(stream, 'close')
+  }
+  return count
+}
