@@ -1,0 +1,159 @@
+import type { Hit, Passage } from './types.ts'
+import type { CleanQuery } from './query.ts'
+import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
+
+/** Ranking settings; the defaults are the ones bench/qa.ts measured best. */
+export interface RankingOptions {
+  tokenizer: TokenizerOptions
+  k1: number
+  b: number
+  /** How much a term in the passage's heading path counts, relative to its text. */
+  headingWeight: number
+  /** How much a term in the document title counts. */
+  titleWeight: number
+  /** Weight of query terms from lettered options and from synonym expansion. */
+  optionWeight: number
+  synonymWeight: number
+  /** Share of the final score given to phrase coverage (runs of 3+ question characters found verbatim). */
+  phraseWeight: number
+  /** How many BM25 candidates the phrase coverage re-ranks. */
+  rerankDepth: number
+}
+
+export const DEFAULT_RANKING: RankingOptions = {
+  tokenizer: DEFAULT_TOKENIZER,
+  k1: 0.8,
+  b: 0.4,
+  headingWeight: 2,
+  titleWeight: 0.5,
+  optionWeight: 0.3,
+  synonymWeight: 0.5,
+  phraseWeight: 0.5,
+  rerankDepth: 50,
+}
+
+/** An inverted index over passages with BM25F-style scoring. */
+export interface SearchIndex {
+  readonly passages: readonly Passage[]
+  /** Hits best first; `score` is about the share of the question's weighted terms found (1 = all). */
+  search(query: CleanQuery, k: number, docs?: ReadonlySet<string>): Hit[]
+}
+
+interface Postings { ids: Int32Array; tfs: Float32Array; n: number }
+
+/** Build the index; cost is linear in the text size. */
+export function buildSearchIndex(passages: readonly Passage[], opts: RankingOptions = DEFAULT_RANKING): SearchIndex {
+  const tokenize = createTokenizer(opts.tokenizer)
+  const postings = new Map<string, Postings>()
+  const lengths = new Float32Array(passages.length)
+  const forms: string[][] = []
+  const titleTokens = new Map<string, string[]>()
+  let total = 0
+
+  passages.forEach((p, id) => {
+    const tf = new Map<string, number>()
+    const body = tokenize(p.text)
+    for (const t of body) tf.set(t, (tf.get(t) ?? 0) + 1)
+    for (const t of new Set(tokenize(p.headings.join(' ')))) tf.set(t, (tf.get(t) ?? 0) + opts.headingWeight)
+    let title = titleTokens.get(p.title)
+    if (!title) titleTokens.set(p.title, title = [...new Set(tokenize(p.title))])
+    for (const t of title) tf.set(t, (tf.get(t) ?? 0) + opts.titleWeight)
+    lengths[id] = body.length
+    forms.push(sentenceWindows(matchForm(p.text)))
+    total += body.length
+    for (const [t, f] of tf) add(postings, t, id, f)
+  })
+  const avg = total / Math.max(1, passages.length) || 1
+  const n = passages.length
+  const scores = new Float64Array(n)
+
+  const idf = (t: string) => {
+    const df = postings.get(t)?.n ?? 0
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5))
+  }
+
+  return {
+    passages,
+    search(query, k, docs) {
+      const weights = new Map<string, number>()
+      const put = (text: string, w: number) => {
+        for (const t of tokenize(text)) weights.set(t, Math.max(weights.get(t) ?? 0, w))
+      }
+      for (const o of query.options) put(o, opts.optionWeight)
+      for (const e of query.expansions) put(e, opts.synonymWeight)
+      put(query.text, 1)
+      let max = 0
+      for (const [t, w] of weights) if (w === 1) max += idf(t)
+      if (max === 0 || n === 0) return []
+
+      const touched: number[] = []
+      for (const [t, w] of weights) {
+        const list = postings.get(t)
+        if (!list) continue
+        const weight = w * idf(t)
+        for (let i = 0; i < list.n; i++) {
+          const id = list.ids[i]!
+          const f = list.tfs[i]!
+          if (scores[id] === 0) touched.push(id)
+          scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1 * (1 - opts.b + opts.b * lengths[id]! / avg))
+        }
+      }
+      const hits: { id: number; score: number }[] = []
+      for (const id of touched) {
+        if (!docs || docs.has(passages[id]!.doc)) hits.push({ id, score: scores[id]! / max })
+        scores[id] = 0
+      }
+      const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
+      const candidates = topK(hits, Math.max(k, opts.rerankDepth))
+      if (opts.phraseWeight > 0 && segments.length) {
+        for (const h of candidates) {
+          h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * Math.max(...forms[h.id]!.map((w) => phraseCoverage(segments, w)))
+        }
+      }
+      return topK(candidates, k).map((h) => ({ passage: passages[h.id]!, score: h.score }))
+    },
+  }
+}
+
+function add(postings: Map<string, Postings>, t: string, id: number, f: number): void {
+  let list = postings.get(t)
+  if (!list) postings.set(t, list = { ids: new Int32Array(4), tfs: new Float32Array(4), n: 0 })
+  if (list.n === list.ids.length) {
+    const ids = new Int32Array(list.n * 2)
+    ids.set(list.ids)
+    const tfs = new Float32Array(list.n * 2)
+    tfs.set(list.tfs)
+    list.ids = ids
+    list.tfs = tfs
+  }
+  list.ids[list.n] = id
+  list.tfs[list.n] = f
+  list.n++
+}
+
+function topK<T extends { id: number; score: number }>(hits: T[], k: number): T[] {
+  return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k)
+}
+
+/** Pairs of neighbouring sentences: a question is usually answered within one or two. */
+function sentenceWindows(text: string): string[] {
+  const sentences = text.match(/[^。；！？\n]+[。；！？]?/g) ?? [text]
+  if (sentences.length <= 2) return [text]
+  return sentences.slice(0, -1).map((s, i) => s + sentences[i + 1])
+}
+
+/** Share of the question's characters that lie in runs of 3 or more found verbatim in the passage. */
+function phraseCoverage(segments: string[], text: string): number {
+  let covered = 0
+  let total = 0
+  for (const seg of segments) {
+    total += seg.length
+    let i = 0
+    while (i < seg.length) {
+      let len = 0
+      while (i + len < seg.length && text.includes(seg.slice(i, i + len + 1))) len++
+      if (len >= 2) { covered += len; i += len } else i++
+    }
+  }
+  return total ? covered / total : 0
+}

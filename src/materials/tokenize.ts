@@ -1,0 +1,47 @@
+import { Jieba } from '@node-rs/jieba'
+import { dict } from '@node-rs/jieba/dict.js'
+import { digitizeCounts } from './numbers.ts'
+
+/** Which token kinds the index uses; chosen by measurement in bench/qa.ts. */
+export interface TokenizerOptions {
+  /** Overlapping Chinese character pairs. */
+  bigrams: boolean
+  /** jieba words of two or more characters (search mode), prefixed `w:`. */
+  words: boolean
+}
+
+/** Turns text into index terms. */
+export type Tokenizer = (text: string) => string[]
+
+export const DEFAULT_TOKENIZER: TokenizerOptions = { bigrams: true, words: true }
+
+let jieba: Jieba | undefined
+// Chinese runs may hold numbers (第7条, 2035年); a number counts as one unit inside its run.
+const RUN = /[\u3400-\u9fff0-9.]*[\u3400-\u9fff][\u3400-\u9fff0-9.]*|[a-z0-9]+(?:\.[0-9]+)?/g
+const UNIT = /[0-9]+(?:\.[0-9]+)?|[^0-9.]/g
+
+/** Lower-case, unify number forms; the shared first step for passages and queries. */
+export function matchForm(text: string): string {
+  return digitizeCounts(text.toLowerCase())
+}
+
+/** Build a tokenizer; jieba's dictionary is loaded once per process on first use. */
+export function createTokenizer(opts: TokenizerOptions = DEFAULT_TOKENIZER): Tokenizer {
+  if (opts.words) jieba ??= Jieba.withDict(dict)
+  return (text) => {
+    const s = matchForm(text)
+    const out: string[] = []
+    for (const run of s.match(RUN) ?? []) {
+      if (!/[\u3400-\u9fff]/.test(run)) { out.push(run); continue }
+      if (opts.bigrams) {
+        const units = run.match(UNIT) ?? []
+        if (units.length === 1) out.push(units[0]!)
+        for (let i = 0; i + 1 < units.length; i++) out.push(units[i]! + units[i + 1]!)
+      }
+      if (opts.words) {
+        for (const w of jieba!.cutForSearch(run, true)) if (w.length >= 2) out.push(`w:${w}`)
+      }
+    }
+    return out
+  }
+}
