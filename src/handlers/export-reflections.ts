@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { FileBox } from 'file-box'
+import { commandArgs, type Handler } from '../bot/context.ts'
+import { dateInZone } from '../clock.ts'
+import { exportGroup } from '../export/export-group.ts'
+import { countedMembers } from '../jobs/remind.ts'
+import { groupName, pickGroup } from './pick-group.ts'
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Dates of `#导出` arguments: '' (all), 本月, 上月, one date (from), or two dates; undefined if unreadable. */
+export function exportRange(args: string, today: string): { since?: string; until?: string } | undefined {
+  const words = args.split(/\s+/).filter(Boolean).map((w) => w.replace(/[/.]/g, '-'))
+  if (!words.length) return {}
+  const month = today.slice(0, 7)
+  if (words.length === 1 && words[0] === '本月') return { since: `${month}-01`, until: today }
+  if (words.length === 1 && words[0] === '上月') {
+    const [y, m] = month.split('-').map(Number)
+    const prev = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10)
+    const last = new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 10)
+    return { since: prev, until: last }
+  }
+  if (words.length <= 2 && words.every((w) => DATE.test(w) && !Number.isNaN(Date.parse(w)))) {
+    const [since, until] = words
+    if (until && until < since) return undefined
+    return { since, until }
+  }
+  return undefined
+}
+
+/** `#导出 [本月 | 上月 | 开始日期 [结束日期]]` (organizers): the .xlsx of a group's reflections, sent privately. */
+export const exportReflections: Handler = async (ctx, next) => {
+  const args = commandArgs(ctx.text, '导出')
+  if (args === undefined) return next()
+  const picked = pickGroup(ctx, args, 'export', '#导出 1 本月')
+  if ('reply' in picked) return ctx.reply(picked.reply)
+  const { group, rest } = picked
+  const { config, clock } = ctx.deps
+  const range = exportRange(rest, dateInZone(clock.now(), config.timezone))
+  if (!range) return ctx.reply('没看懂导出范围。可以发送：#导出、#导出 本月、#导出 上月，或 #导出 2026-11-01 2026-11-30')
+
+  const dir = path.join(config.dataDir, 'exports')
+  fs.mkdirSync(dir, { recursive: true })
+  const stamp = dateInZone(clock.now(), config.timezone)
+  const out = path.join(dir, `${stamp}-${randomBytes(4).toString('hex')}.xlsx`)
+  const members = await countedMembers(ctx.messenger, group).catch(() => [])
+  const count = await exportGroup(ctx.deps, group, { format: 'xlsx', out, ...range, members })
+  const span = range.since ? `${range.since}至${range.until ?? stamp}` : `截至${stamp}`
+  await ctx.sendFilePrivately(FileBox.fromFile(out, `心得汇总-${groupName(group)}-${span}.xlsx`))
+  const summary = count ? `共 ${count} 篇心得` : '所选范围内没有心得'
+  await (ctx.isPrivate ? ctx.reply(`${groupName(group)}：${summary}，导出文件已发送。`) : ctx.reply(`已将导出文件私信发给你（${summary}）。`))
+}

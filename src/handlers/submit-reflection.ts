@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto'
+import { commandArgs, type Handler } from '../bot/context.ts'
+import { formatInZone } from '../clock.ts'
+import { countChars } from '../store/reflection-store.ts'
+import { saveReflection } from '../store/reflection-journal.ts'
+import { groupName, pickGroup } from './pick-group.ts'
+
+/** `#心得 <内容>` (also `#心得体会`): the words after the command, or undefined. */
+export function reflectionArgs(text: string): string | undefined {
+  return commandArgs(text, '心得体会', '心得')
+}
+
+/** A reflection id derived from the message id, so a redelivered message is stored once. */
+export function reflectionIdFor(messageId: string): string {
+  return `r${createHash('sha1').update(messageId).digest('hex').slice(0, 16)}`
+}
+
+/** Chinese reply when a text is outside the configured length limits, else undefined. */
+export function lengthProblem(chars: number, limits: { minChars: number; maxChars: number }): string | undefined {
+  if (chars < limits.minChars) return `你的心得只有 ${chars} 字，至少需要 ${limits.minChars} 字，请补充后再发送。`
+  if (chars > limits.maxChars) return `你的心得有 ${chars} 字，超过了 ${limits.maxChars} 字的上限，请精简后再发送。`
+  return undefined
+}
+
+/** `#心得 <内容>`: store a reflection for the group's open assignment (journaled if Redis is down). */
+export const submitReflection: Handler = async (ctx, next) => {
+  const args = reflectionArgs(ctx.text)
+  if (args === undefined) return next()
+  const picked = pickGroup(ctx, args, 'reflect', '#心得 1 今天学习了……')
+  if ('reply' in picked) return ctx.reply(picked.reply)
+  const { group, rest: text } = picked
+  if (!text) return ctx.reply('请在 #心得 后面写上你的心得体会，例如：#心得 今天学习了……')
+  const { config, clock } = ctx.deps
+  const chars = countChars(text)
+  const problem = lengthProblem(chars, config.reflections)
+  if (problem) return ctx.reply(problem)
+
+  const where = ctx.isPrivate && ctx.senderGroups.length > 1 ? `（${groupName(group)}）` : ''
+  const saved = await saveReflection(ctx.deps, {
+    id: reflectionIdFor(ctx.messageId), group: group.key, memberId: ctx.sender.id, memberName: ctx.sender.name,
+    text, submittedMs: clock.now(),
+  })
+  switch (saved.status) {
+    case 'stored':
+    case 'exists': {
+      const task = saved.assignment ? `学习任务「${saved.assignment.title}」` : '（当前没有进行中的学习任务，记为平时心得）'
+      return ctx.reply(`已收到${ctx.sender.name}的心得${where}，共 ${saved.reflection.chars} 字，${task}。`)
+    }
+    case 'duplicate':
+      return ctx.reply(`你在 ${formatInZone(saved.reflection.submittedMs, config.timezone)} 已提交过相同内容的心得，无需重复提交。如需修改，请发送“#修改心得 新内容”。`)
+    case 'journaled':
+      return ctx.reply(`已收到${ctx.sender.name}的心得${where}，共 ${chars} 字。系统正在恢复，心得已安全暂存，稍后会自动保存并计入学习任务，无需重发。`)
+    case 'failed':
+      return ctx.reply('抱歉，系统暂时无法保存你的心得，请稍后重新发送。')
+  }
+}

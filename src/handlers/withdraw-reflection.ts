@@ -1,0 +1,21 @@
+import { commandArgs, type Handler } from '../bot/context.ts'
+import { createAssignmentStore } from '../store/assignment-store.ts'
+import { createReflectionStore } from '../store/reflection-store.ts'
+import { pickGroup } from './pick-group.ts'
+
+/** `#撤回心得`: withdraw the sender's latest reflection for the open assignment (kept as withdrawn). */
+export const withdrawReflection: Handler = async (ctx, next) => {
+  const args = commandArgs(ctx.text, '撤回心得')
+  if (args === undefined) return next()
+  const picked = pickGroup(ctx, args, 'reflect', '#撤回心得 1')
+  if ('reply' in picked) return ctx.reply(picked.reply)
+  const { group } = picked
+  const { config, redis, keys, clock } = ctx.deps
+  const assignment = await createAssignmentStore(redis, keys, clock).current(group.key)
+  const result = await createReflectionStore(redis, keys, clock, config.timezone)
+    .withdrawLatest(group.key, ctx.sender.id, assignment?.id ?? '')
+  const task = assignment ? `学习任务「${assignment.title}」` : '平时心得'
+  if (result.status === 'none') return ctx.reply(`没有找到你在${task}下可以撤回的心得。`)
+  if (result.status !== 'withdrawn') return undefined
+  await ctx.reply(`已撤回${ctx.sender.name}的心得（${task}，${result.reflection.chars} 字）。记录会保留，但不再计为已提交。`)
+}
