@@ -2,6 +2,7 @@
 const commands: Record<string, () => Promise<{ run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> }>> = {
   start: () => import('./start.ts'),
   play: () => import('./play.ts'),
+  export: () => import('./export.ts'),
 }
 
 const usage = `用法：studybot <命令> [选项]
