@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto'
+import * as PUPPET from 'wechaty-puppet'
+import { FileBox, type FileBoxInterface } from 'file-box'
+import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk'
+import pino from 'pino'
+import type { Logger } from '../log.ts'
+import { systemClock, type Clock } from '../clock.ts'
+import type { RateLimit, Sleep } from '../channels/rate-window.ts'
+import { WecomAuthError, errcodeOf, errmsgOf } from './errors.ts'
+import {
+  contactPayloadOf, conversationIdOf, messagePayloadOf, renderMentions, roomPayloadOf, type IncomingBody,
+} from './frames-to-payloads.ts'
+import { createDirectory, type Directory } from './directory.ts'
+import { createReplyWindows } from './reply-windows.ts'
+import { createSendQueue } from './send-queue.ts'
+import { sdkLogger } from './sdk-logger.ts'
+import { uploadFile } from './upload.ts'
+
+/** Options of the WeCom intelligent-bot puppet; everything arrives here, nothing is read from env. */
+export interface PuppetWecomOptions extends PUPPET.PuppetOptions {
+  botId: string
+  secret: string
+  /** Long-connection endpoint; defaults to the SDK's wss://openws.work.weixin.qq.com. */
+  wsUrl?: string
+  /** The bot's display name in WeCom (used to strip `@BotName` and as its contact name). */
+  botName?: string
+  /** userid -> name; WeCom sends userids only. */
+  members?: Record<string, string>
+  log?: Logger
+  clock?: Clock
+  sleep?: Sleep
+  /** How long an incoming message can be answered with a stream reply (WeCom: about 6 minutes). */
+  replyWindowMs?: number
+  /** Sends per conversation (WeCom: 30 per minute, replies and proactive sends together). */
+  sendLimit?: RateLimit
+  /** Retries of a send refused with a retryable code, and the first backoff. */
+  retries?: number
+  retryBaseMs?: number
+  /** Passed to the SDK: heartbeat and reconnect timing (defaults 30 s, 1 s doubling, 10 attempts). */
+  heartbeatIntervalMs?: number
+  reconnectBaseMs?: number
+  maxReconnectAttempts?: number
+}
+
+// WeCom answers a req_id that can no longer be replied to with these; the text then goes proactive.
+const REPLY_GONE = new Set([846608, 846605])
+const AUTH_INVALID = 853000
+const MAX_KEPT_MESSAGES = 2000
+
+/** A Wechaty puppet for WeCom's intelligent bot over its official long-connection SDK. */
+export class PuppetWecom extends PUPPET.Puppet {
+  private readonly log: Logger
+  private readonly clock: Clock
+  private readonly directory: Directory
+  private readonly windows
+  private readonly queue
+  private readonly messages = new Map<string, { payload: PUPPET.payloads.Message; body: IncomingBody }>()
+  private client?: WSClient
+
+  constructor (public override options: PuppetWecomOptions) {
+    super(options)
+    this.log = options.log ?? pino({ base: undefined })
+    this.clock = options.clock ?? systemClock
+    this.directory = createDirectory({ botId: options.botId, botName: options.botName, members: options.members ?? {} })
+    this.windows = createReplyWindows({ lifetimeMs: options.replyWindowMs ?? 5 * 60_000, clock: this.clock })
+    this.queue = createSendQueue({
+      log: this.log,
+      clock: this.clock,
+      sleep: options.sleep,
+      limit: options.sendLimit ?? { count: 30, windowMs: 60_000 },
+      retries: options.retries ?? 3,
+      retryBaseMs: options.retryBaseMs ?? 1_000,
+    })
+  }
+
+  override name () { return 'puppet-wecom' }
+
+  /**
+   * Connect and subscribe before the puppet's state machine starts, so that wrong credentials
+   * reject start() at once with WecomAuthError (instead of after its stop-while-starting wait).
+   * Logs in once WeCom acknowledged the subscription.
+   */
+  // A field, not a method: wechaty-puppet's mixin typings declare `start` as a property.
+  override start = async (): Promise<void> => {
+    if (this.state.active()) return super.start()
+    const client = this.createClient()
+    await subscribed(client)
+    this.client = client
+    this.watch(client)
+    await super.start()
+    this.login(this.options.botId)
+    this.emit('ready', { data: 'wecom subscribed' })
+  }
+
+  override async onStart (): Promise<void> {}
+
+  private createClient (): WSClient {
+    const o = this.options
+    return new WSClient({
+      botId: o.botId,
+      secret: o.secret,
+      wsUrl: o.wsUrl,
+      logger: sdkLogger(this.log.child({ component: 'wecom-sdk' })),
+      heartbeatInterval: o.heartbeatIntervalMs,
+      reconnectInterval: o.reconnectBaseMs,
+      maxReconnectAttempts: o.maxReconnectAttempts,
+    })
+  }
+
+  /** Events of a subscribed client: messages, takeover by another instance, reconnects, errors. */
+  private watch (client: WSClient): void {
+    const botId = this.options.botId
+    client.on('message', (frame: WsFrame<IncomingBody>) => this.guard('message', () => this.onIncoming(frame)))
+    client.on('event.disconnected_event', () => this.guard('disconnected', async () => {
+      this.log.error({ botId }, 'another instance connected to this wecom bot; this one stops and will not reconnect')
+      await this.logout('another connection took over this bot')
+    }))
+    client.on('authenticated', () => this.guard('authenticated', () => {
+      this.log.info({ botId }, 'wecom subscription acknowledged')
+      if (this.state.active() === true && !this.isLoggedIn) this.login(botId)
+    }))
+    client.on('error', (err: Error) => this.guard('error', async () => {
+      const code = errcodeOf(err)
+      if (code === AUTH_INVALID) {
+        this.log.error({ code }, 'wecom refused the bot id or secret on reconnect; stopping')
+        client.disconnect()
+        await this.logout('wecom credentials refused')
+      } else if (err.name === 'WSReconnectExhaustedError' || err.name === 'WSAuthFailureError') {
+        this.log.error({ err }, 'wecom connection lost for good')
+        await this.logout('wecom connection lost')
+      } else {
+        this.log.warn({ code, errmsg: errmsgOf(err) }, 'wecom connection error')
+      }
+    }))
+  }
+
+  override async onStop (): Promise<void> {
+    const client = this.client
+    this.client = undefined
+    if (client?.isConnected) client.disconnect()
+    else client?.removeAllListeners()
+  }
+
+  /** Run an event handler body, logging instead of dropping its failure. */
+  private guard (event: string, body: () => void | Promise<void>): void {
+    Promise.resolve().then(body).catch((err: unknown) => this.log.error({ err, event }, 'wecom puppet handler failed'))
+  }
+
+  private onIncoming (frame: WsFrame<IncomingBody>): void {
+    const body = frame.body
+    if (!body?.msgid || !body.from?.userid) return
+    const conversationId = conversationIdOf(body)
+    if (body.chattype === 'group' && body.chatid) {
+      if (this.directory.noteSender(body.from.userid, body.chatid)) this.cache.room.delete(body.chatid)
+    } else {
+      this.directory.noteSender(body.from.userid)
+    }
+    this.windows.remember(conversationId, frame.headers.req_id, body.from.userid)
+    const payload = messagePayloadOf(body, this.options.botId, this.options.botName)
+    this.messages.set(body.msgid, { payload, body })
+    if (this.messages.size > MAX_KEPT_MESSAGES) this.messages.delete(this.messages.keys().next().value!)
+    this.emit('message', { messageId: body.msgid })
+  }
+
+  private connected (): WSClient {
+    if (!this.client) throw new Error('wecom puppet is not started')
+    return this.client
+  }
+
+  /** chat_type of a conversation: 2 for a chatid seen (or asked for) as a room, else 1 (a userid). */
+  private chatTypeOf (conversationId: string): 1 | 2 {
+    return this.directory.isRoom(conversationId) ? 2 : 1
+  }
+
+  /* ---------------- sending ---------------- */
+
+  override async messageSendText (conversationId: string, text: string, mentionIdList: string[] = []): Promise<void> {
+    const content = renderMentions(text, mentionIdList.map((id) => ({ id, name: this.directory.nameOf(id) })))
+    let reqId: string | undefined
+    let taken = false
+    await this.queue.run(conversationId, 'text', async () => {
+      const client = this.connected()
+      if (!taken) { reqId = this.windows.take(conversationId, mentionIdList); taken = true }
+      if (reqId) {
+        try {
+          return await client.replyStream({ headers: { req_id: reqId } }, randomUUID(), content, true)
+        } catch (err) {
+          if (!REPLY_GONE.has(errcodeOf(err))) throw err
+          this.log.info({ conversationId, code: errcodeOf(err) }, 'reply window closed, sending proactively')
+          reqId = undefined
+        }
+      }
+      return client.sendMessage(conversationId, {
+        chat_type: this.chatTypeOf(conversationId),
+        msgtype: 'markdown',
+        markdown: { content },
+      } as Parameters<WSClient['sendMessage']>[1])
+    })
+  }
+
+  override async messageSendFile (conversationId: string, file: FileBoxInterface): Promise<void> {
+    let mediaId: string | undefined
+    await this.queue.run(conversationId, 'file', async () => {
+      const client = this.connected()
+      mediaId ??= await uploadFile(client, file)
+      return client.sendMessage(conversationId, {
+        chat_type: this.chatTypeOf(conversationId),
+        msgtype: 'file',
+        file: { media_id: mediaId },
+      } as Parameters<WSClient['sendMessage']>[1])
+    })
+  }
+
+  override async messageSendContact (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async messageSendUrl (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async messageSendMiniProgram (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async messageSendLocation (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async messageForward (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async messageRecall (): Promise<boolean> { return false }
+
+  /* ---------------- messages ---------------- */
+
+  override async messageRawPayload (id: string): Promise<PUPPET.payloads.Message> {
+    const kept = this.messages.get(id)
+    if (!kept) throw new Error(`wecom message ${id} not found`)
+    return kept.payload
+  }
+
+  override async messageRawPayloadParser (payload: PUPPET.payloads.Message) { return payload }
+
+  /** Download and decrypt an incoming image or file (its URL works for 5 minutes). */
+  override async messageFile (id: string): Promise<FileBoxInterface> {
+    const body = this.messages.get(id)?.body
+    const media = body?.file ?? body?.image ?? body?.video
+    if (!media) throw new Error(`wecom message ${id} has no file`)
+    const { buffer, filename } = await this.connected().downloadFile(media.url, media.aeskey)
+    return FileBox.fromBuffer(buffer, filename ?? `${id}.${body?.msgtype === 'image' ? 'jpg' : 'bin'}`)
+  }
+
+  override async messageImage (id: string): Promise<FileBoxInterface> { return this.messageFile(id) }
+  override async messageContact (): Promise<string> { return PUPPET.throwUnsupportedError() }
+  override async messageUrl (): Promise<PUPPET.payloads.UrlLink> { return PUPPET.throwUnsupportedError() }
+  override async messageMiniProgram (): Promise<PUPPET.payloads.MiniProgram> { return PUPPET.throwUnsupportedError() }
+  override async messageLocation (): Promise<PUPPET.payloads.Location> { return PUPPET.throwUnsupportedError() }
+
+  /* ---------------- contacts ---------------- */
+
+  override async contactRawPayload (id: string): Promise<PUPPET.payloads.Contact> {
+    return contactPayloadOf(id, this.directory.nameOf(id))
+  }
+
+  override async contactRawPayloadParser (payload: PUPPET.payloads.Contact) { return payload }
+  override async contactList (): Promise<string[]> { return this.directory.contactIds() }
+
+  override contactAlias (contactId: string): Promise<string>
+  override contactAlias (contactId: string, alias: string | null): Promise<void>
+  override async contactAlias (_contactId: string, alias?: string | null): Promise<void | string> {
+    if (alias === undefined) return ''
+  }
+
+  override async contactAvatar (contactId: string): Promise<FileBoxInterface>
+  override async contactAvatar (contactId: string, file: FileBoxInterface): Promise<void>
+  override async contactAvatar (): Promise<void | FileBoxInterface> { return PUPPET.throwUnsupportedError() }
+
+  override async contactPhone (contactId: string): Promise<string[]>
+  override async contactPhone (contactId: string, phoneList: string[]): Promise<void>
+  override async contactPhone (_contactId: string, phoneList?: string[]): Promise<string[] | void> {
+    if (phoneList === undefined) return []
+  }
+
+  override async contactCorporationRemark (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async contactDescription (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async contactSelfQRCode (): Promise<string> { return PUPPET.throwUnsupportedError() }
+  override async contactSelfName (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async contactSelfSignature (): Promise<void> { return PUPPET.throwUnsupportedError() }
+
+  /* ---------------- rooms ---------------- */
+
+  /** Any chatid Wechaty asks for is a room (groups are configured by chatid before they speak). */
+  override async roomRawPayload (id: string): Promise<PUPPET.payloads.Room> {
+    this.directory.noteRoom(id)
+    return roomPayloadOf(id, this.directory.roomMembers(id))
+  }
+
+  override async roomRawPayloadParser (payload: PUPPET.payloads.Room) { return payload }
+  override async roomList (): Promise<string[]> { return this.directory.roomIds() }
+  override async roomMemberList (roomId: string): Promise<string[]> { return this.directory.roomMembers(roomId) }
+
+  override async roomMemberRawPayload (_roomId: string, contactId: string): Promise<PUPPET.payloads.RoomMember> {
+    return { id: contactId, name: this.directory.nameOf(contactId), avatar: '' }
+  }
+
+  override async roomMemberRawPayloadParser (payload: PUPPET.payloads.RoomMember) { return payload }
+
+  override async roomTopic (roomId: string): Promise<string>
+  override async roomTopic (roomId: string, topic: string): Promise<void>
+  override async roomTopic (roomId: string, topic?: string): Promise<void | string> {
+    if (topic === undefined) return roomId
+    return PUPPET.throwUnsupportedError()
+  }
+
+  override async roomAnnounce (roomId: string): Promise<string>
+  override async roomAnnounce (roomId: string, text: string): Promise<void>
+  override async roomAnnounce (_roomId: string, text?: string): Promise<void | string> {
+    if (text === undefined) return ''
+    return PUPPET.throwUnsupportedError()
+  }
+
+  override async roomAvatar (): Promise<FileBoxInterface> { return PUPPET.throwUnsupportedError() }
+  override async roomAdd (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async roomDel (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async roomCreate (): Promise<string> { return PUPPET.throwUnsupportedError() }
+  override async roomQuit (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async roomQRCode (): Promise<string> { return PUPPET.throwUnsupportedError() }
+  override async roomInvitationAccept (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async roomInvitationRawPayload (): Promise<never> { return PUPPET.throwUnsupportedError() }
+  override async roomInvitationRawPayloadParser (): Promise<PUPPET.payloads.RoomInvitation> { return PUPPET.throwUnsupportedError() }
+
+  /* ---------------- not in WeCom's bot API ---------------- */
+
+  override async friendshipRawPayload (): Promise<never> { return PUPPET.throwUnsupportedError() }
+  override async friendshipRawPayloadParser (): Promise<PUPPET.payloads.Friendship> { return PUPPET.throwUnsupportedError() }
+  override async friendshipSearchPhone (): Promise<null | string> { return null }
+  override async friendshipSearchWeixin (): Promise<null | string> { return null }
+  override async friendshipAdd (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async friendshipAccept (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async tagContactAdd (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async tagContactRemove (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async tagContactDelete (): Promise<void> { return PUPPET.throwUnsupportedError() }
+  override async tagContactList (): Promise<string[]> { return [] }
+  override async conversationReadMark (): Promise<void> {}
+  override ding (data?: string): void { this.emit('dong', { data: data ?? '' }) }
+}
+
+/** Connect `client` and resolve once WeCom acknowledged the subscription; 853000 ends it at once. */
+function subscribed (client: WSClient): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = () => { client.off('authenticated', onAuthenticated); client.off('error', onError) }
+    const onAuthenticated = () => { done(); resolve() }
+    const onError = (err: Error) => {
+      if (errcodeOf(err) === AUTH_INVALID) {
+        // Wrong credentials do not get better by retrying: stop the SDK's retry loop now.
+        done()
+        client.disconnect()
+        reject(new WecomAuthError())
+      } else if (err.name === 'WSAuthFailureError' || err.name === 'WSReconnectExhaustedError') {
+        done()
+        client.disconnect()
+        reject(err)
+      }
+    }
+    client.on('authenticated', onAuthenticated)
+    client.on('error', onError)
+    client.connect()
+  })
+}
