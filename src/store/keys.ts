@@ -29,5 +29,8 @@ export function createKeys(prefix = 'studybot') {
     slotClaim: (g: string, scheduleId: string, slot: number) => `${group(g)}:slot:${scheduleId}:${slot}`,
     firings: (g: string, scheduleId: string) => `${group(g)}:firings:${scheduleId}`,
     studyCursor: (g: string, scheduleId: string) => `${group(g)}:cursor:${scheduleId}`,
+    scheduleSeq: () => `${prefix}:schedules:seq`,
+    /** Pub/sub channel: chat schedules or pause state changed; every scheduler re-reads them. */
+    scheduleChanges: () => `${prefix}:schedules:changed`,
   }
 }

@@ -1,0 +1,185 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Deps } from '../deps.ts'
+import type { Messenger } from '../bot/messenger.ts'
+import { groupByName, type Config, type GroupConfig } from '../config.ts'
+import { formatInZone } from '../clock.ts'
+import { createAssignmentStore } from '../store/assignment-store.ts'
+import type { Firing, ScheduleDef, ScheduleState, ScheduleStore } from '../store/schedule-store.ts'
+
+/** The shared "remind who has not submitted" job (src/jobs/remind.ts: remindMissing). */
+export type RemindFn = (deps: Deps, messenger: Messenger, group: GroupConfig) => Promise<unknown>
+
+/** What a firing needs besides the schedule: the world, and how hard to try a send. */
+export interface FireEnv {
+  deps: Deps
+  messenger: Messenger
+  store: ScheduleStore
+  remind?: RemindFn
+  /** Tries per send, the first included. */
+  sendAttempts: number
+  /** Backoff before the 2nd try; doubles each time, capped at 30 s. */
+  retryBaseMs: number
+}
+
+/** Raised when a send still failed after every retry. */
+export class SendFailedError extends Error {}
+
+/** Every schedule: the config's, then those added in chat. */
+export async function allSchedules(config: Config, store: ScheduleStore): Promise<ScheduleDef[]> {
+  const fromConfig: ScheduleDef[] = config.schedules.map((s) => ({ ...s, source: 'config' as const }))
+  return [...fromConfig, ...await store.chatSchedules()]
+}
+
+/** Is it paused now (a chat pause/resume overrides the config)? */
+export function isPaused(def: ScheduleDef, state: ScheduleState): boolean {
+  return state.paused ?? def.paused
+}
+
+/** The configured groups a schedule sends to. */
+export function targetGroups(config: Config, def: Pick<ScheduleDef, 'group'>): GroupConfig[] {
+  if (def.group === '*') return [...config.groups]
+  const g = groupByName(config, def.group)
+  return g ? [g] : []
+}
+
+/** Collection window of a reflection prompt, in ms (due like 4d or 12h; default 4 days). */
+export function dueMs(due: string | undefined): number {
+  const m = /^(\d+)([dh])$/.exec(due ?? '4d')
+  if (!m) return 4 * 86400_000
+  return Number(m[1]) * (m[2] === 'd' ? 86400_000 : 3600_000)
+}
+
+/** "北京时间" for Asia/Shanghai, else the zone name. */
+export function zoneLabel(timeZone: string): string {
+  return timeZone === 'Asia/Shanghai' || timeZone === 'Asia/Chongqing' ? '北京时间' : timeZone
+}
+
+function reflectionPromptText(config: Config, text: string, dueAt: number): string {
+  return `${text}\n\n提交方式：在群里发送“#心得 你的学习体会”。\n截止时间：${formatInZone(dueAt, config.timezone)}（${zoneLabel(config.timezone)}）`
+}
+
+function studyPlanText(p: { citation: string; text: string }, n: number, total: number): string {
+  return `【每日学习 ${n}/${total}】${p.citation}\n\n${p.text}`
+}
+
+/** Where a study plan stands in a group: the passage to send next, or that it is over. */
+async function studyPlanStep(deps: Deps, store: ScheduleStore, def: ScheduleDef, group: GroupConfig) {
+  const passages = deps.library.passages(def.doc ?? '')
+  const cursor = await store.cursor(group.key, def.id)
+  let index = cursor.next
+  if (index >= passages.length && def.wrap && passages.length) index = 0
+  return { passages, index, cursor, passage: passages[index] }
+}
+
+/** Exactly what a firing at `slot` would send to `group`, without sending or changing anything. */
+export async function previewContent(deps: Deps, store: ScheduleStore, def: ScheduleDef, group: GroupConfig, slot: number): Promise<string> {
+  switch (def.kind) {
+    case 'text':
+      return def.text ?? ''
+    case 'reflection-prompt':
+      return reflectionPromptText(deps.config, def.text ?? '', slot + dueMs(def.due))
+    case 'study-plan': {
+      const step = await studyPlanStep(deps, store, def, group)
+      if (!step.passages.length) return `（材料“${def.doc}”中没有可发送的段落）`
+      if (!step.passage) return `（学习计划已全部发送完毕，不再发送；书记会收到私聊通知）`
+      return studyPlanText(step.passage, step.index + 1, step.passages.length)
+    }
+    case 'remind':
+      return '@ 尚未提交本期心得的成员，提醒按时提交（名单在发送时确定）。'
+  }
+}
+
+/** Send to a group, retrying with bounded exponential backoff; SendFailedError after the last try. */
+async function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await env.messenger.toGroup(group.key, text, { broadcast: true })
+      return
+    } catch (err) {
+      if (attempt >= env.sendAttempts) throw new SendFailedError(`send failed after ${attempt} tries: ${(err as Error).message}`, { cause: err })
+      env.deps.log.warn({ err, group: group.key, attempt }, 'scheduled send failed, retrying')
+      await sleep(Math.min(env.retryBaseMs * 2 ** (attempt - 1), 30_000))
+    }
+  }
+}
+
+/** Tell a group's secretaries privately (they are configured by name or id). */
+async function tellSecretaries(env: FireEnv, group: GroupConfig, text: string): Promise<number> {
+  const members = await env.messenger.groupMembers(group.key)
+  let told = 0
+  for (const who of group.secretaries) {
+    const m = members.find((x) => x.id === who) ?? members.find((x) => x.name === who)
+    if (!m) {
+      env.deps.log.warn({ group: group.key, secretary: who }, 'secretary not found in group')
+      continue
+    }
+    await env.messenger.toContact(m.id, text)
+    told++
+  }
+  return told
+}
+
+/**
+ * Fire one schedule in one group: build the content, send it (with retries) and apply its
+ * effects (cursor, assignment). Returns the firing to record; throws if it could not be sent.
+ */
+export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number): Promise<Firing> {
+  const { deps, store } = env
+  const firing = (outcome: Firing['outcome']): Firing => ({ scheduleId: def.id, group: group.key, slot, outcome, at: deps.clock.now() })
+  switch (def.kind) {
+    case 'text':
+      await sendWithRetry(env, group, def.text ?? '')
+      return firing('sent')
+    case 'reflection-prompt': {
+      const dueAt = slot + dueMs(def.due)
+      const title = (def.text ?? '').split('\n')[0].slice(0, 60)
+      // opened before the prompt goes out, so the quickest replies already attach to it
+      await createAssignmentStore(deps.redis, deps.keys, deps.clock).open({
+        id: `${def.id}-${slot.toString(36)}`, group: group.key, title, dueAt, scheduleId: def.id, openedAt: Math.min(slot, deps.clock.now()),
+      })
+      await sendWithRetry(env, group, reflectionPromptText(deps.config, def.text ?? '', dueAt))
+      return firing('sent')
+    }
+    case 'study-plan': {
+      const step = await studyPlanStep(deps, store, def, group)
+      if (!step.passages.length) throw new Error(`document ${def.doc} has no passages`)
+      if (!step.passage) {
+        if (!step.cursor.endAnnounced) {
+          const title = step.passages[0].title
+          await tellSecretaries(env, group, `学习计划《${title}》在“${group.topic ?? group.key}”已全部发送完毕（共 ${step.passages.length} 段），定时任务 ${def.id} 不再发送。如需从头开始，可在配置中为它设置 wrap: true。`)
+          await store.markEndAnnounced(group.key, def.id)
+        }
+        return firing('finished')
+      }
+      await sendWithRetry(env, group, studyPlanText(step.passage, step.index + 1, step.passages.length))
+      await store.setCursor(group.key, def.id, step.index + 1)
+      return firing('sent')
+    }
+    case 'remind':
+      if (!env.remind) throw new Error('remind job is not wired into the scheduler')
+      await env.remind(deps, env.messenger, group)
+      return firing('sent')
+  }
+}
+
+/**
+ * The job wrapper (one of the three catch sites): fire one schedule in one group at `slot`,
+ * record the outcome, and log `{ err, scheduleId, group, slot }` when it fails.
+ */
+export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number, extra: { late?: boolean; manual?: boolean } = {}): Promise<Firing> {
+  const { log } = env.deps
+  let f: Firing
+  try {
+    f = { ...await fireInGroup(env, def, group, slot), ...extra }
+    log.info({ scheduleId: def.id, group: group.key, slot, outcome: f.outcome, ...extra }, 'schedule fired')
+  } catch (err) {
+    log.error({ err, scheduleId: def.id, group: group.key, slot }, 'schedule firing failed')
+    f = { scheduleId: def.id, group: group.key, slot, outcome: 'failed', at: env.deps.clock.now(), error: (err as Error).message, ...extra }
+  }
+  try {
+    await env.store.recordFiring(f)
+  } catch (err) {
+    log.error({ err, scheduleId: def.id, group: group.key, slot }, 'firing record failed')
+  }
+  return f
+}

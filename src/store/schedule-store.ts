@@ -1,0 +1,160 @@
+import type { Redis } from './redis.ts'
+import type { Keys } from './keys.ts'
+import type { Clock } from '../clock.ts'
+import type { ScheduleConfig } from '../config.ts'
+
+/** What happened to one slot in one group. `finished`: a study plan ran out and secretaries were told. */
+export type FiringOutcome = 'sent' | 'failed' | 'missed' | 'finished'
+
+/** One firing record. */
+export interface Firing {
+  scheduleId: string
+  group: string
+  /** The cron slot (epoch ms); for `#定时 立即`, the time it was asked for. */
+  slot: number
+  outcome: FiringOutcome
+  /** When the outcome was recorded. */
+  at: number
+  /** Fired after its slot (catch-up on start within the grace window). */
+  late?: boolean
+  /** Fired by `#定时 立即`, outside the cron. */
+  manual?: boolean
+  error?: string
+}
+
+/** A schedule, from the config or added in chat. */
+export type ScheduleDef = Omit<ScheduleConfig, 'paused'> & {
+  source: 'config' | 'chat'
+  /** Paused in the config file; a pause or resume from chat overrides it. */
+  paused: boolean
+  /** How it was written, e.g. 每周一 09:00 (chat schedules). */
+  label?: string
+  createdBy?: string
+  createdAt?: number
+}
+
+/** Pause state and progress of one schedule. */
+export interface ScheduleState {
+  /** Set when paused or resumed from chat; overrides the config's `paused`. */
+  paused?: boolean
+  /** The newest slot any instance has seen (ticked, caught up or recorded missed). */
+  lastSlot?: number
+  last?: Firing
+}
+
+/** How many firing records are kept per schedule and group. */
+const firingsKept = 50
+
+// Raise lastSlot only forward, so instances that see slots out of order never move it back.
+const advanceScript = `
+local cur = tonumber(redis.call('HGET', KEYS[1], 'lastSlot') or '0')
+if tonumber(ARGV[1]) > cur then redis.call('HSET', KEYS[1], 'lastSlot', ARGV[1]) return 1 end
+return 0`
+
+function readState(raw: Record<string, string>): ScheduleState {
+  return {
+    ...(raw.paused !== undefined ? { paused: raw.paused === '1' } : {}),
+    ...(raw.lastSlot ? { lastSlot: Number(raw.lastSlot) } : {}),
+    ...(raw.last ? { last: JSON.parse(raw.last) as Firing } : {}),
+  }
+}
+
+/** Chat schedules, pause state, slot claims, firing records and study-plan cursors in Redis. */
+export type ScheduleStore = ReturnType<typeof createScheduleStore>
+
+/** Build the schedule store on a Redis client. */
+export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
+  const store = {
+    /** Save a new chat schedule under a fresh id (c1, c2, ...) that no config schedule uses. */
+    async addChat(def: Omit<ScheduleDef, 'id' | 'source' | 'createdAt' | 'paused'>, taken: ReadonlySet<string>): Promise<ScheduleDef> {
+      for (;;) {
+        const id = `c${await redis.incr(keys.scheduleSeq())}`
+        if (taken.has(id)) continue
+        const full: ScheduleDef = { ...def, id, source: 'chat', paused: false, createdAt: clock.now() }
+        if (await redis.hsetnx(keys.chatSchedules(), id, JSON.stringify(full))) return full
+      }
+    },
+    /** Every chat schedule, by id order. */
+    async chatSchedules(): Promise<ScheduleDef[]> {
+      const all = await redis.hgetall(keys.chatSchedules())
+      return Object.values(all).map((v) => JSON.parse(v) as ScheduleDef)
+        .sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)))
+    },
+    async getChat(id: string): Promise<ScheduleDef | undefined> {
+      const raw = await redis.hget(keys.chatSchedules(), id)
+      return raw ? JSON.parse(raw) as ScheduleDef : undefined
+    },
+    /** Delete a chat schedule and its state; false if there was none. */
+    async removeChat(id: string): Promise<boolean> {
+      const [[, removed]] = (await redis.multi().hdel(keys.chatSchedules(), id).del(keys.scheduleState(id)).exec()) as [[unknown, number]]
+      return removed === 1
+    },
+
+    async state(id: string): Promise<ScheduleState> {
+      return readState(await redis.hgetall(keys.scheduleState(id)))
+    },
+    /** States of many schedules in one round trip, in the order of `ids`. */
+    async states(ids: string[]): Promise<ScheduleState[]> {
+      if (!ids.length) return []
+      const p = redis.pipeline()
+      for (const id of ids) p.hgetall(keys.scheduleState(id))
+      const res = (await p.exec()) ?? []
+      return res.map(([err, raw]) => {
+        if (err) throw err
+        return readState(raw as Record<string, string>)
+      })
+    },
+    /** Pause or resume; resuming also moves lastSlot to now so paused slots are not caught up. */
+    async setPaused(id: string, paused: boolean): Promise<void> {
+      const m = redis.multi().hset(keys.scheduleState(id), 'paused', paused ? '1' : '0')
+      if (!paused) m.hset(keys.scheduleState(id), 'lastSlot', String(clock.now()))
+      await m.exec()
+    },
+    /** Record that `slot` has been seen; lastSlot only moves forward. */
+    async advanceLastSlot(id: string, slot: number): Promise<void> {
+      await redis.eval(advanceScript, 1, keys.scheduleState(id), String(slot))
+    },
+
+    /**
+     * Claim one slot of one schedule in one configured group; true for exactly one caller across
+     * restarts and instances. The claim outlives any grace window, then expires.
+     */
+    async claimSlot(group: string, id: string, slot: number, owner: string, ttlMs: number): Promise<boolean> {
+      return (await redis.set(keys.slotClaim(group, id, slot), owner, 'PX', ttlMs, 'NX')) === 'OK'
+    },
+
+    /** Append a firing record and make it the schedule's last outcome. */
+    async recordFiring(f: Firing): Promise<void> {
+      const json = JSON.stringify(f)
+      await redis.multi()
+        .lpush(keys.firings(f.group, f.scheduleId), json)
+        .ltrim(keys.firings(f.group, f.scheduleId), 0, firingsKept - 1)
+        .exec()
+      // keep the newest slot as "last"; a late missed record must not hide a newer send
+      const state = await store.state(f.scheduleId)
+      if (!state.last || state.last.slot <= f.slot || f.manual) await redis.hset(keys.scheduleState(f.scheduleId), 'last', json)
+    },
+    /** The newest firing records of a schedule in a group, newest first. */
+    async firings(group: string, id: string, n = 10): Promise<Firing[]> {
+      return (await redis.lrange(keys.firings(group, id), 0, n - 1)).map((v) => JSON.parse(v) as Firing)
+    },
+
+    /** Study plan progress in a group: the index of the next passage, and whether the end was announced. */
+    async cursor(group: string, id: string): Promise<{ next: number; endAnnounced: boolean }> {
+      const raw = await redis.hgetall(keys.studyCursor(group, id))
+      return { next: Number(raw.next ?? 0), endAnnounced: raw.endAnnounced === '1' }
+    },
+    async setCursor(group: string, id: string, next: number): Promise<void> {
+      await redis.hset(keys.studyCursor(group, id), { next: String(next), endAnnounced: '0' })
+    },
+    async markEndAnnounced(group: string, id: string): Promise<void> {
+      await redis.hset(keys.studyCursor(group, id), 'endAnnounced', '1')
+    },
+
+    /** Tell every scheduler (all instances) to re-read chat schedules and pause state. */
+    async announceChange(): Promise<void> {
+      await redis.publish(keys.scheduleChanges(), String(clock.now()))
+    },
+  }
+  return store
+}
