@@ -3,6 +3,9 @@ const commands: Record<string, () => Promise<{ run(argv: string[], env: NodeJS.P
   start: () => import('./start.ts'),
   play: () => import('./play.ts'),
   export: () => import('./export.ts'),
+  search: () => import('./search.ts'),
+  ask: () => import('./ask.ts'),
+  ingest: () => import('./ingest.ts'),
 }
 
 const usage = `用法：studybot <命令> [选项]

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util'
+import readline from 'node:readline'
+import OpenAI from 'openai'
+import { ConfigError } from '../config.ts'
+import { systemClock } from '../clock.ts'
+import { connectRedis, type Redis } from '../store/redis.ts'
+import { createKeys } from '../store/keys.ts'
+import { openCliMaterials } from '../materials/open-library.ts'
+import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
+
+const USAGE = `用法：studybot ask [--materials 目录] [--jsonl] ["问题"]
+  给出问题时打印机器人的回复；不给问题时从标准输入逐行读取问题。
+  --jsonl 每行输出一个 JSON：{"q","answered","text","sources":[{"doc","citation"}]}
+  未配置 llm 时完全离线，不需要 Redis；配置了 llm 时，有 REDIS_URL 则按群计入每日额度。`
+
+/** `studybot ask`: answer questions exactly as the bot would reply in chat. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let values: { materials?: string; config?: string; jsonl?: boolean; help?: boolean }
+  let positionals: string[]
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { materials: { type: 'string' }, config: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }))
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`)
+    return 2
+  }
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }
+  let opened
+  try {
+    opened = await openCliMaterials(values, env)
+  } catch (err) {
+    if (err instanceof ConfigError) { process.stderr.write(`${err.message}\n`); return 1 }
+    throw err
+  }
+  const { config, library, log } = opened
+  for (const s of library.skipped()) process.stderr.write(`已跳过 ${s.doc}：${s.reason}\n`)
+
+  let redis: Redis | undefined
+  const deps: AskDeps = { config, log, clock: systemClock, library }
+  if (config.llm) {
+    deps.llm = new OpenAI({ baseURL: config.llm.baseURL, apiKey: config.secrets.llmApiKey ?? 'none', maxRetries: 0 })
+    // the daily LLM budget lives in Redis; a one-off CLI run without REDIS_URL is not counted
+    if (config.secrets.redisUrl) {
+      try {
+        redis = await connectRedis(config.secrets.redisUrl)
+        Object.assign(deps, { redis, keys: createKeys() })
+      } catch (err) {
+        process.stderr.write(`${(err as Error).message}；本次不计入每日额度\n`)
+      }
+    }
+  }
+  const answer = async (q: string) => {
+    const reply = await answerQuestion(deps, { question: q, memberId: 'cli' })
+    const r = 'limited' in reply ? { answered: false, text: reply.limited, sources: [] } : reply
+    if (values.jsonl) process.stdout.write(`${JSON.stringify({ q, ...r })}\n`)
+    else process.stdout.write(`${r.text}\n${positionals.length ? '' : '\n'}`)
+  }
+  try {
+    if (positionals.length) await answer(positionals.join(' '))
+    else for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) if (line.trim()) await answer(line.trim())
+  } finally {
+    library.close()
+    redis?.disconnect()
+  }
+  return 0
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import type { Logger } from '../log.ts'
+import type { Hit, MaterialLibrary, Passage, SearchOptions } from './types.ts'
+import { loadFolder, type LoadedDocument, type SkippedFile } from './load-folder.ts'
+import { buildSearchIndex, DEFAULT_RANKING, type RankingOptions, type SearchIndex } from './search-index.ts'
+import { cleanQuery } from './query.ts'
+
+/** A MaterialLibrary that also tells which files it skipped and can be reloaded by hand. */
+export interface FolderLibrary extends MaterialLibrary {
+  skipped(): SkippedFile[]
+  /** Re-read the folder now (the watcher does this by itself after changes). */
+  reload(): Promise<void>
+}
+
+export interface LibraryOptions {
+  dir: string
+  log: Logger
+  /** Watch the folder and reload after changes; off for one-shot CLI runs. */
+  watch?: boolean
+  /** Quiet period after the last change before reloading. */
+  debounceMs?: number
+  ranking?: RankingOptions
+  onProgress?: (done: number, total: number, doc: string) => void
+}
+
+/** Load the materials folder into a searchable library, kept current while `watch` is on. */
+export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary> {
+  const { dir, log } = opts
+  let documents: LoadedDocument[] = []
+  let skipped: SkippedFile[] = []
+  let index: SearchIndex = buildSearchIndex([], opts.ranking ?? DEFAULT_RANKING)
+  let watcher: fs.FSWatcher | undefined
+  let timer: NodeJS.Timeout | undefined
+  let loading: Promise<void> = Promise.resolve()
+
+  const load = async () => {
+    const started = performance.now()
+    const folder = await loadFolder(dir, { onProgress: opts.onProgress })
+    const passages = folder.documents.flatMap((d) => d.passages)
+    index = buildSearchIndex(passages, opts.ranking ?? DEFAULT_RANKING)
+    documents = folder.documents
+    skipped = folder.skipped
+    for (const s of skipped) log.warn({ dir, doc: s.doc, reason: s.reason }, 'material skipped')
+    log.info({ dir, documents: documents.length, passages: passages.length, ms: Math.round(performance.now() - started) }, 'materials loaded')
+  }
+  const reload = () => (loading = loading.then(load, load))
+
+  await reload()
+  if (opts.watch) {
+    try {
+      watcher = fs.watch(dir, () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          reload().catch((err) => log.error({ err, dir }, 'materials reload failed'))
+        }, opts.debounceMs ?? 500)
+      })
+      watcher.on('error', (err) => log.warn({ err, dir }, 'materials watcher stopped'))
+    } catch (err) {
+      log.warn({ err, dir }, 'cannot watch materials folder; changes need a restart')
+    }
+  }
+
+  return {
+    async search(query: string, so: SearchOptions = {}): Promise<Hit[]> {
+      return index.search(cleanQuery(query), so.k ?? 5, so.docs ? new Set(so.docs) : undefined)
+    },
+    documents: () => documents.map((d) => ({ doc: d.doc, title: d.title, passages: d.passages.length })),
+    passages: (doc: string): Passage[] => documents.find((d) => d.doc === doc)?.passages ?? [],
+    skipped: () => skipped,
+    reload,
+    close() {
+      clearTimeout(timer)
+      watcher?.close()
+      watcher = undefined
+    },
+  }
+}
