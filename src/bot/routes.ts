@@ -1,11 +1,28 @@
 import type { Handler } from './context.ts'
 import { showHelp, rejectUnknownCommand } from '../handlers/show-help.ts'
+import { submitReflection } from '../handlers/submit-reflection.ts'
+import { editReflection } from '../handlers/edit-reflection.ts'
+import { withdrawReflection } from '../handlers/withdraw-reflection.ts'
+import { listMyReflections } from '../handlers/list-my-reflections.ts'
+import { showParticipation } from '../handlers/show-participation.ts'
+import { remindMissingMembers } from '../handlers/remind-missing.ts'
+import { exportReflections } from '../handlers/export-reflections.ts'
+import { askQuestion } from '../handlers/ask-question.ts'
 
 /**
  * Everything the bot reacts to, in order. A message reaches this chain only if it was said in
  * a configured group (@-mentioning the bot or starting with #) or privately by a member.
+ * Each handler either handles the message or passes it on with next().
  */
 export const routes: readonly Handler[] = [
-  showHelp,               // #帮助
+  showHelp,               // #帮助, @bot 帮助
+  submitReflection,       // #心得 内容
+  editReflection,         // #修改心得 内容
+  withdrawReflection,     // #撤回心得
+  listMyReflections,      // #我的心得 (answered privately)
+  showParticipation,      // #统计 [任务ID]         secretaries, organizers
+  remindMissingMembers,   // #提醒                   secretaries
+  exportReflections,      // #导出 [本月 | 日期 日期] organizers, file sent privately
   rejectUnknownCommand,   // any other #命令
+  askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
 import { createLibrary } from '../materials/library.ts'
 
-/** Load the configured materials folder, logging each file that had to be skipped. */
+/** Load the configured materials folder for the bot, watching it for changes. */
 export async function openLibrary(config: Config, log: Logger): Promise<MaterialLibrary> {
-  return createLibrary({ dir: config.materials, log })
+  return createLibrary({ dir: config.materials, log, watch: true })
 }

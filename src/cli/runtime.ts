@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { configPath, loadConfig, ConfigError, type Config } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -44,6 +45,7 @@ export async function openRedis(config: Config, log: Logger, o: { persistent: bo
     close: async () => {
       await redis.quit().catch(() => redis.disconnect())
       await server.stop()
+      if (!o.persistent) fs.rmSync(dir, { recursive: true, force: true })
     },
   }
 }

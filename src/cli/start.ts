@@ -23,7 +23,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const library = await openLibrary(config, log)
 
     let app: App
-    let chat: readline.Interface | undefined
+    let chat: ReturnType<typeof runTerminalChat> | undefined
     if (choice.kind === 'simulator') {
       const sim = await startSimulation({ config, log, redis, library, onSent: printSent })
       app = sim.app
@@ -40,9 +40,10 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       }
       process.once('SIGINT', () => shutdown('SIGINT'))
       process.once('SIGTERM', () => shutdown('SIGTERM'))
-      chat?.once('close', () => shutdown('stdin closed'))
+      chat?.rl.once('close', () => shutdown('stdin closed'))
     })
-    chat?.close()
+    chat?.rl.close()
+    await chat?.idle()
     await app.stop()
     await close()
     return 0
@@ -55,7 +56,7 @@ function printSent(m: SentMessage): void {
   process.stdout.write(`\x1b[36m${where} 学习助手：\x1b[0m${body.replace(/\n/g, '\n    ')}\n`)
 }
 
-function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger): readline.Interface {
+function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger) {
   const groups = config.groups.map((g) => g.topic ?? g.id!)
   const firstMember = config.groups[0].secretaries[0] ?? '小明'
   let me = '小明'
@@ -78,6 +79,7 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
     '',
   ].join('\n') + '\n')
 
+  const pending = new Set<Promise<void>>()
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) })
   const prompt = () => { rl.setPrompt(`${me}@${room ?? '私聊'}> `); rl.prompt() }
   rl.on('line', (input) => {
@@ -94,10 +96,15 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
       return done()
     }
     const mention = text.startsWith(`@${config.bot.name}`)
-    sim.say(me, text, room ? { room, mention } : { private: true })
+    const said = sim.say(me, text, room ? { room, mention } : { private: true })
       .catch((err) => log.error({ err }, 'simulated message failed'))
-      .finally(done)
+      .finally(() => { pending.delete(said); done() })
+    pending.add(said)
   })
   prompt()
-  return rl
+  return {
+    rl,
+    /** Wait for lines already typed to be answered (input piped in ends before the bot replies). */
+    idle: async () => { while (pending.size) await Promise.allSettled([...pending]) },
+  }
 }

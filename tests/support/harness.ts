@@ -11,7 +11,6 @@ import type { Clock } from '../../src/clock.ts'
 import type { Deps } from '../../src/deps.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
 import type { MaterialLibrary } from '../../src/materials/types.ts'
-import { openLibrary } from '../../src/cli/library.ts'
 import { startSimulation } from '../../src/cli/simulation.ts'
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
@@ -64,7 +63,7 @@ export async function startHarness(o: {
   }))
   const redis = await connectRedis(o.redisUrl)
   const keys = o.keys ?? createKeys(`e2e${randomBytes(4).toString('hex')}`)
-  const library = o.library ?? await openLibrary(config, log)
+  const library = o.library ?? await (await import('../../src/cli/library.ts')).openLibrary(config, log)
   const sent: SentMessage[] = []
   const sim = await startSimulation({ config, log, redis, library, keys, clock: o.clock, jobs: o.jobs, onSent: (m) => sent.push(m) })
 

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { startTestRedis } from '../support/redis.ts'
+import { baseConfig, repoRoot } from '../support/harness.ts'
+
+let server: Awaited<ReturnType<typeof startTestRedis>>
+let dir: string
+
+beforeAll(async () => {
+  server = await startTestRedis()
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-play-'))
+})
+afterAll(async () => {
+  await server?.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+function writeConfig(name: string, config: Record<string, unknown>): string {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, stringify(config))
+  return file
+}
+
+function studybot(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'studybot.js'), ...args], {
+    cwd: dir, encoding: 'utf8', timeout: 60000,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+function script(lines: unknown[]): string {
+  const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.jsonl`)
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+  return file
+}
+
+describe('studybot play', () => {
+  it('prints one JSON line per message the bot sends, in order', () => {
+    const config = writeConfig('play.yaml', { ...baseConfig(), dataDir: path.join(dir, 'data') })
+    const { code, stdout, stderr } = studybot(['play', script([
+      { from: '小明', text: '#帮助' },
+      { wait: 100 },
+      { from: '小明', text: '#帮助', private: true },
+      { from: '张书记', text: '#帮助', room: '第二党支部学习群' },
+      { from: '小明', text: '今天天气不错' },
+    ]), '--config', config], { REDIS_URL: server.url })
+    expect(stderr).not.toMatch(/"level":(50|60)/)
+    expect(code).toBe(0)
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatchObject({ room: '第一党支部学习群', to: null, mentions: ['小明'], file: null })
+    expect(lines[0].text).toContain('#心得')
+    expect(lines[1]).toMatchObject({ room: null, to: '小明', mentions: [] })
+    expect(lines[2]).toMatchObject({ room: '第二党支部学习群', mentions: ['张书记'] })
+    expect(lines[2].text).not.toContain('#定时')
+  })
+
+  it('starts its own throwaway Redis when REDIS_URL is not set', () => {
+    const config = writeConfig('own-redis.yaml', { ...baseConfig(), dataDir: path.join(dir, 'own') })
+    const { code, stdout } = studybot(['play', script([{ from: '小明', text: '#帮助' }]), '--config', config])
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout.trim()).text).toContain('#心得')
+    expect(fs.readdirSync(path.join(dir, 'own')).filter((f) => f.startsWith('redis-play'))).toEqual([])
+  })
+
+  it('names the line number of a malformed script line', () => {
+    const config = writeConfig('bad-line.yaml', { ...baseConfig(), dataDir: path.join(dir, 'data') })
+    const file = path.join(dir, 'bad.jsonl')
+    fs.writeFileSync(file, '{"from":"小明","text":"#帮助"}\n{"from":"小明"\n')
+    const { code, stderr, stdout } = studybot(['play', file, '--config', config], { REDIS_URL: server.url })
+    expect(code).toBe(1)
+    expect(stderr).toContain('第 2 行')
+    expect(stdout).toBe('')
+  })
+
+  it('exits 1 listing every problem of a bad config', () => {
+    const config = writeConfig('bad.yaml', {
+      bot: { name: '助手', sendIntervalMs: -5 },
+      timezone: 'Asia/Nowhere',
+      groups: [{ topic: '一支部', secretarys: ['张书记'] }],
+      schedules: [{ id: 'x', group: '二支部', cron: '0 9 * *', kind: 'text', text: '学习' }],
+    })
+    const { code, stderr } = studybot(['play', script([{ from: '小明', text: '#帮助' }]), '--config', config], { REDIS_URL: server.url })
+    expect(code).toBe(1)
+    for (const where of ['bot.sendIntervalMs', 'timezone', 'groups[0]', 'secretarys', 'schedules[0].group', 'schedules[0].cron']) {
+      expect(stderr).toContain(where)
+    }
+  })
+})

@@ -1,0 +1,30 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { baseConfig, repoRoot } from '../support/harness.ts'
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-start-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('studybot start without a puppet (the simulator)', () => {
+  it('opens the terminal chat, answers #帮助, and exits 0 when input ends', () => {
+    const config = path.join(dir, 'studybot.yaml')
+    fs.writeFileSync(config, stringify({ ...baseConfig(), dataDir: path.join(dir, 'data') }))
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'studybot.js'), 'start', '--config', config], {
+      cwd: dir, encoding: 'utf8', timeout: 60000,
+      input: '#帮助\n/as 张书记\n#帮助\n',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('模拟器')
+    expect(result.stdout).toContain('连接真实账号')
+    expect(result.stdout).toMatch(/\[第一党支部学习群\] 学习助手：.*我是学习助手/)
+    // the secretary's help (after /as 张书记) lists the schedule commands
+    expect(result.stdout).toContain('#定时 添加')
+    // the private Redis kept its data on disk (appendonly) for the next start
+    expect(fs.existsSync(path.join(dir, 'data', 'redis'))).toBe(true)
+  })
+})
