@@ -56,6 +56,8 @@ export class PuppetWecom extends PUPPET.Puppet {
   private readonly queue
   private readonly messages = new Map<string, { payload: PUPPET.payloads.Message; body: IncomingBody }>()
   private client?: WSClient
+  /** Why the last start() failed, if it did: Wechaty's own start() only emits it as an 'error' event. */
+  startError?: Error
 
   constructor (public override options: PuppetWecomOptions) {
     super(options)
@@ -84,7 +86,8 @@ export class PuppetWecom extends PUPPET.Puppet {
   override start = async (): Promise<void> => {
     if (this.state.active()) return super.start()
     const client = this.createClient()
-    await subscribed(client)
+    this.startError = undefined
+    await subscribed(client).catch((err: Error) => { this.startError = err; throw err })
     this.client = client
     this.watch(client)
     await super.start()

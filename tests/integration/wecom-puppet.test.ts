@@ -143,6 +143,19 @@ describe('WeCom puppet against the fake server', () => {
     expect(p.isLoggedIn).toBe(false)
   })
 
+  it('leaves a Wechaty bot logged out with the reason on the puppet on wrong credentials', async () => {
+    const p = puppet({ secret: 'wrong' })
+    const bot = WechatyBuilder.build({ puppet: p })
+    bots.push(bot)
+    const errors: Error[] = []
+    bot.on('error', (e) => { errors.push(e) })
+    await bot.start() // Wechaty's start() swallows the puppet's failure and emits it as 'error'
+    expect(bot.isLoggedIn).toBe(false)
+    expect(p.startError).toBeInstanceOf(WecomAuthError)
+    expect(errors.map((e) => e.message)).toContainEqual(expect.stringContaining('企业微信机器人 ID 或 Secret 不正确'))
+    expect(fake.framesOf('aibot_subscribe')).toHaveLength(1)
+  })
+
   it('stops for good when a second connection takes over the bot', async () => {
     const { log, lines } = capturedLog()
     const first = puppet({ log })
