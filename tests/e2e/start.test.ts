@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,5 +26,21 @@ describe('studybot start without a puppet (the simulator)', () => {
     expect(result.stdout).toContain('#定时 添加')
     // the private Redis kept its data on disk (appendonly) for the next start
     expect(fs.existsSync(path.join(dir, 'data', 'redis'))).toBe(true)
+  })
+  it('stops gracefully on SIGTERM with exit code 0', async () => {
+    const config = path.join(dir, 'sigterm.yaml')
+    fs.writeFileSync(config, stringify({ ...baseConfig(), dataDir: path.join(dir, 'data-sigterm') }))
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'studybot.js'), 'start', '--config', config], {
+      cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d) => { out += String(d) })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    for (let i = 0; i < 300 && !out.includes('模拟器'); i++) await new Promise((r) => setTimeout(r, 50))
+    child.stdin.write('#帮助\n')
+    for (let i = 0; i < 300 && !out.includes('我是学习助手'); i++) await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(out).toContain('我是学习助手')
   })
 })

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import pino from 'pino'
+import { Writable } from 'node:stream'
+import { createOutbox, SendError } from '../../src/bot/outbox.ts'
+
+function capture() {
+  const lines: Array<Record<string, unknown>> = []
+  const log = pino({ level: 'debug' }, new Writable({ write(c, _e, cb) { lines.push(JSON.parse(String(c))); cb() } }))
+  return { log, lines }
+}
+
+function target(id: string, failures = 0) {
+  const said: string[] = []
+  let left = failures
+  return {
+    said,
+    contact: {
+      id,
+      async say(text: string) {
+        if (left-- > 0) throw new Error('network down')
+        said.push(text)
+      },
+    } as never,
+  }
+}
+
+describe('outbox', () => {
+  it('splits a long reply and keeps the order of everything queued', async () => {
+    const { log } = capture()
+    const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 300, retries: 0 })
+    const t = target('room-1')
+    const long = Array.from({ length: 10 }, (_, i) => `第${i + 1}段：党员必须履行义务，遵守党的纪律。`).join('\n')
+    await Promise.all([outbox.send(t.contact, long), outbox.send(t.contact, '最后一条')])
+    expect(t.said.length).toBeGreaterThan(2)
+    for (const m of t.said) expect(Buffer.byteLength(m)).toBeLessThanOrEqual(300)
+    expect(t.said.at(-1)).toBe('最后一条')
+    expect(t.said.slice(0, -1).join('\n')).toBe(long)
+  })
+
+  it('retries a failed send a bounded number of times', async () => {
+    const { log, lines } = capture()
+    const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 2000, retries: 2, retryBaseMs: 1 })
+    const flaky = target('room-2', 2)
+    await outbox.send(flaky.contact, '通知')
+    expect(flaky.said).toEqual(['通知'])
+    expect(lines.filter((l) => l.msg === 'send failed, retrying')).toHaveLength(2)
+
+    const dead = target('room-3', 100)
+    await expect(outbox.send(dead.contact, '通知')).rejects.toBeInstanceOf(SendError)
+    const failed = lines.find((l) => l.msg === 'send failed')
+    expect(failed).toMatchObject({ conversation: 'room-3', attempts: 3 })
+    // a failure does not block what comes after it
+    const next = target('room-4')
+    await outbox.send(next.contact, '下一条')
+    expect(next.said).toEqual(['下一条'])
+  })
+})
