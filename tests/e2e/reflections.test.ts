@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
+import { FileBox, type FileBoxInterface } from 'file-box'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
@@ -21,7 +22,7 @@ const G1 = '第一党支部学习群'
 const G2 = '第二党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */
 const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, '')
-const essay = (n: number, seed = '学习') => `${seed}${'党的创新理论，联系工作实际，'.repeat(20)}`.slice(0, n)
+const essay = (n: number, seed = '学习') => `${seed}${'党的创新理论，联系工作实际，'.repeat(40)}`.slice(0, n)
 
 let dir: string
 let server: LocalRedisServer
@@ -35,6 +36,11 @@ beforeAll(async () => {
     redisUrl: server.url,
     config: { dataDir: path.join(dir, 'data'), reflections: { minChars: 20, maxChars: 300 } },
   })
+  // wechaty-puppet-mock serialises files to JSON, which only works for base64/url boxes; real
+  // puppets take the bot's FileBox.fromFile as is
+  const puppet = h.world.puppet
+  const sendFile = puppet.messageSendFile.bind(puppet)
+  puppet.messageSendFile = async (id: string, file: FileBoxInterface) => sendFile(id, FileBox.fromBase64(await file.toBase64(), file.name))
   const now = Date.now()
   await createAssignmentStore(h.redis, h.keys, h.app.deps.clock)
     .open({ id: 'a1', group: G1, title: '学习党章', dueAt: now + 86400000, openedAt: now - 1000 })
@@ -82,7 +88,6 @@ describe('reflections end to end', () => {
   it('shows participation to secretaries and reminds those missing', async () => {
     await h.say('小刚', `#心得 ${essay(25, '小刚')}`)
     const [stats] = await h.say('张书记', '#统计')
-    console.log(JSON.stringify(stats))
     expect(stats.text).toMatch(/学习任务「学习党章」（a1）[\s\S]*已提交 1 \/ \d+ 人[\s\S]*未提交.*小明/)
     expect((await h.say('小明', '#统计'))[0].text).toContain('只有书记或组织委员')
     const reminders = await h.say('张书记', '#提醒')
@@ -95,7 +100,6 @@ describe('reflections end to end', () => {
   it('refuses #导出 to others and sends the organizer an .xlsx privately', async () => {
     expect((await h.say('小明', '#导出'))[0].text).toContain('只有组织委员')
     const replies = await h.say('李委员', '#导出 本月')
-    console.log(JSON.stringify(replies), JSON.stringify(h.logs.filter((l) => (l.level as number) >= 40)))
     const file = replies.find((m) => m.file)!
     expect(file).toMatchObject({ room: null, to: '李委员' })
     expect(file.file).toMatch(/^心得汇总-第一党支部学习群-.*\.xlsx$/)
