@@ -1,0 +1,148 @@
+import { commandArgs, type Ctx, type Handler } from '../bot/context.ts'
+import type { GroupConfig } from '../config.ts'
+import { createScheduleStore, type ScheduleDef } from '../store/schedule-store.ts'
+import { allSchedules, previewContent, runFiring, targetGroups } from '../jobs/broadcast.ts'
+import { remindMissing } from '../jobs/remind.ts'
+import { nextFireTimes, parseTimePhrase, timePhraseExamples } from '../jobs/time-phrases.ts'
+import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../jobs/schedule-overview.ts'
+import { groupName, pickGroup } from './pick-group.ts'
+
+const usage = [
+  '定时任务命令（书记可用）：',
+  '· #定时 添加 每周一 09:00 内容',
+  '· #定时 列表',
+  '· #定时 暂停 ID / 恢复 ID / 删除 ID',
+  '· #定时 立即 ID —— 马上在本群发送一次',
+  '· #定时 预览 ID —— 查看接下来三次的时间和发送内容',
+].join('\n')
+
+const phraseHelp = ['没看懂这个时间。可以这样写：', ...timePhraseExamples.map((e) => `· #定时 添加 ${e.split('（')[0]} 内容`), '（时间均为北京时间）'].join('\n')
+
+/** True for `#定时 ...`. */
+export function isScheduleCommand(ctx: Ctx): boolean {
+  return commandArgs(ctx.text, '定时') !== undefined
+}
+
+/** `#定时 添加|列表|暂停|恢复|删除|立即|预览`: secretaries manage the group's schedules from chat. */
+export const manageSchedules: Handler = async (ctx, next) => {
+  const args = commandArgs(ctx.text, '定时')
+  if (args === undefined) return next()
+  const picked = pickGroup(ctx, args, 'schedule', '#定时 第一党支部学习群 列表')
+  if ('reply' in picked) return ctx.reply(picked.reply)
+  const { group } = picked
+  const [, verb = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(picked.rest) ?? []
+  const action = actions[verb]
+  if (!action) return ctx.reply(usage)
+  await action(ctx, group, rest.trim())
+}
+
+type Action = (ctx: Ctx, group: GroupConfig, rest: string) => Promise<void>
+
+const storeOf = (ctx: Ctx) => createScheduleStore(ctx.deps.redis, ctx.deps.keys, ctx.deps.clock)
+
+/** The schedule `id` if it sends to `group`; otherwise a reply saying why not. */
+async function find(ctx: Ctx, group: GroupConfig, id: string): Promise<ScheduleDef | undefined> {
+  if (!id) {
+    await ctx.reply('请写上任务 ID，例如：#定时 暂停 c1（发送 #定时 列表 查看 ID）')
+    return undefined
+  }
+  const def = (await allSchedules(ctx.deps.config, storeOf(ctx))).find((d) => d.id === id)
+  if (!def || !targetGroups(ctx.deps.config, def).some((g) => g.key === group.key)) {
+    await ctx.reply(`本群没有 ID 为“${id}”的定时任务。发送 #定时 列表 查看。`)
+    return undefined
+  }
+  return def
+}
+
+/** Pausing or deleting a schedule that reaches other groups needs their secretary too. */
+async function mayChange(ctx: Ctx, def: ScheduleDef): Promise<boolean> {
+  const others = targetGroups(ctx.deps.config, def).filter((g) => !ctx.may('schedule', g))
+  if (!others.length) return true
+  await ctx.reply(`任务 ${def.id} 同时发往${others.map(groupName).join('、')}，需要这些群的书记才能更改。`)
+  return false
+}
+
+const actions: Record<string, Action> = {
+  async 添加(ctx, group, rest) {
+    const parsed = parseTimePhrase(rest)
+    if (!parsed) return ctx.reply(phraseHelp)
+    if (!parsed.rest) return ctx.reply(`请在时间后面写上要发送的内容，例如：#定时 添加 ${parsed.label} 请大家完成本周学习`)
+    const { config, clock } = ctx.deps
+    const store = storeOf(ctx)
+    const def = await store.addChat({
+      group: group.key, cron: parsed.cron, kind: 'text', text: parsed.rest, wrap: false,
+      label: parsed.label, createdBy: ctx.sender.name,
+    }, new Set(config.schedules.map((s) => s.id)))
+    await store.announceChange()
+    const times = nextFireTimes(def.cron, config.timezone, clock.now(), 3)
+    await ctx.reply([
+      `已添加定时任务 ${def.id}：${parsed.label} 在“${groupName(group)}”发送：`,
+      parsed.rest,
+      '接下来三次（北京时间）：',
+      ...times.map((t) => `· ${formatFireTime(t, config.timezone)}`),
+      `暂停：#定时 暂停 ${def.id}　删除：#定时 删除 ${def.id}`,
+    ].join('\n'))
+  },
+
+  async 列表(ctx, group) {
+    const { config, clock } = ctx.deps
+    const rows = (await scheduleOverview(config, storeOf(ctx), clock.now()))
+      .filter((r) => targetGroups(config, r.def).some((g) => g.key === group.key))
+    if (!rows.length) return ctx.reply(`“${groupName(group)}”还没有定时任务。添加：#定时 添加 每周一 09:00 内容`)
+    await ctx.reply([`“${groupName(group)}”的定时任务（北京时间）：`, ...rows.map((r) => formatScheduleRow(r, config.timezone))].join('\n\n'))
+  },
+
+  async 暂停(ctx, group, id) {
+    const def = await find(ctx, group, id)
+    if (!def || !await mayChange(ctx, def)) return
+    const store = storeOf(ctx)
+    await store.setPaused(def.id, true)
+    await store.announceChange()
+    await ctx.reply(`已暂停定时任务 ${def.id}。恢复：#定时 恢复 ${def.id}`)
+  },
+
+  async 恢复(ctx, group, id) {
+    const def = await find(ctx, group, id)
+    if (!def || !await mayChange(ctx, def)) return
+    const store = storeOf(ctx)
+    await store.setPaused(def.id, false)
+    await store.announceChange()
+    const [next] = nextFireTimes(def.cron, ctx.deps.config.timezone, ctx.deps.clock.now(), 1)
+    await ctx.reply(`已恢复定时任务 ${def.id}。${next !== undefined ? `下次：${formatFireTime(next, ctx.deps.config.timezone)}` : ''}`)
+  },
+
+  async 删除(ctx, group, id) {
+    const def = await find(ctx, group, id)
+    if (!def) return
+    if (def.source === 'config') return ctx.reply(`任务 ${def.id} 写在配置文件中，不能在群里删除；可以暂停：#定时 暂停 ${def.id}`)
+    if (!await mayChange(ctx, def)) return
+    const store = storeOf(ctx)
+    await store.removeChat(def.id)
+    await store.announceChange()
+    await ctx.reply(`已删除定时任务 ${def.id}。`)
+  },
+
+  async 立即(ctx, group, id) {
+    const def = await find(ctx, group, id)
+    if (!def) return
+    const env = { deps: ctx.deps, messenger: ctx.messenger, store: storeOf(ctx), remind: remindMissing, sendAttempts: 3, retryBaseMs: 2000 }
+    const f = await runFiring(env, def, group, ctx.deps.clock.now(), { manual: true })
+    if (f.outcome === 'failed') await ctx.reply(`任务 ${def.id} 发送失败：${formatOutcome(f, ctx.deps.config.timezone)}`)
+    else if (!ctx.room) await ctx.reply(`已在“${groupName(group)}”执行任务 ${def.id}。`)
+  },
+
+  async 预览(ctx, group, id) {
+    const def = await find(ctx, group, id)
+    if (!def) return
+    const { config, clock } = ctx.deps
+    const times = nextFireTimes(def.cron, config.timezone, clock.now(), 3)
+    const text = await previewContent(ctx.deps, storeOf(ctx), def, group, times[0] ?? clock.now())
+    await ctx.reply([
+      `任务 ${def.id} 接下来三次（北京时间）：`,
+      ...times.map((t) => `· ${formatFireTime(t, config.timezone)}`),
+      '下次将发送：',
+      '————',
+      text,
+    ].join('\n'))
+  },
+}

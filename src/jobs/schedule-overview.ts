@@ -1,0 +1,67 @@
+import type { Config } from '../config.ts'
+import { formatInZone } from '../clock.ts'
+import type { Firing, ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
+import { allSchedules, isPaused } from './broadcast.ts'
+import { nextFireTimes } from './time-phrases.ts'
+
+/** One schedule as `#定时 列表` and `studybot schedules` show it. */
+export interface ScheduleRow {
+  def: ScheduleDef
+  paused: boolean
+  last?: Firing
+  /** Next fire time (epoch ms); undefined when paused or never. */
+  next?: number
+}
+
+const kindNames: Record<ScheduleDef['kind'], string> = {
+  text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒',
+}
+
+const weekdays = ['日', '一', '二', '三', '四', '五', '六']
+
+/** Every schedule with its pause state, last outcome and next fire time. */
+export async function scheduleOverview(config: Config, store: ScheduleStore, now: number): Promise<ScheduleRow[]> {
+  const defs = await allSchedules(config, store)
+  const states = await store.states(defs.map((d) => d.id))
+  return defs.map((def, i) => {
+    const paused = isPaused(def, states[i])
+    return { def, paused, last: states[i].last, next: paused ? undefined : nextFireTimes(def.cron, config.timezone, now, 1)[0] }
+  })
+}
+
+/** A fire time for chat, e.g. 2026-11-30 09:00（周一）. */
+export function formatFireTime(ms: number, timeZone: string): string {
+  const day = new Date(Date.parse(formatInZone(ms, timeZone).slice(0, 10))).getUTCDay()
+  return `${formatInZone(ms, timeZone)}（周${weekdays[day]}）`
+}
+
+/** The last outcome in Chinese, e.g. 11-23 09:00 已发送. */
+export function formatOutcome(f: Firing | undefined, timeZone: string): string {
+  if (!f) return '尚未执行'
+  const when = formatInZone(f.slot, timeZone).slice(5)
+  const where = f.group
+  switch (f.outcome) {
+    case 'sent': return `${when} 已发送到 ${where}${f.late ? '（重启后补发）' : ''}${f.manual ? '（手动）' : ''}`
+    case 'failed': return `${when} 发送到 ${where} 失败：${f.error ?? '未知原因'}`
+    case 'missed': return `${when} 错过（当时机器人未运行，超过补发时限，未发送）`
+    case 'finished': return `${when} 学习计划已全部发完`
+  }
+}
+
+/** Several lines describing one schedule, for chat and the CLI. */
+export function formatScheduleRow(row: ScheduleRow, timeZone: string): string {
+  const { def } = row
+  const target = def.group === '*' ? '所有学习群' : def.group
+  const content = def.kind === 'study-plan' ? `材料 ${def.doc}` : def.text ? clip(def.text, 30) : ''
+  return [
+    `${def.id}【${kindNames[def.kind]}】${def.source === 'config' ? '（配置文件）' : ''}${row.paused ? '〔已暂停〕' : ''}`,
+    `  时间：${def.label ?? def.cron} · 发往：${target}${content ? ` · 内容：${content}` : ''}`,
+    `  下次：${row.next !== undefined ? formatFireTime(row.next, timeZone) : row.paused ? '已暂停' : '无'}`,
+    `  上次：${formatOutcome(row.last, timeZone)}`,
+  ].join('\n')
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ')
+  return one.length > n ? `${one.slice(0, n)}…` : one
+}
