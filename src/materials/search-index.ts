@@ -83,7 +83,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
       for (const e of query.expansions) put(e, opts.synonymWeight)
       put(query.text, 1)
       let max = 0
-      for (const [t, w] of weights) if (w === 1) max += idf(t)
+      // a lone character the index has never seen (交 in 党费什么时候交) says little; do not count it
+      for (const [t, w] of weights) if (w === 1 && (t.length > 1 || postings.has(t))) max += idf(t)
       if (max === 0 || n === 0) return []
 
       const touched: number[] = []
