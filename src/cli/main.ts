@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[], env: NodeJS.P
   search: () => import('./search.ts'),
   ask: () => import('./ask.ts'),
   ingest: () => import('./ingest.ts'),
+  schedules: () => import('./schedules.ts'),
 }
 
 const usage = `用法：studybot <命令> [选项]
