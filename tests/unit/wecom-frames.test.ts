@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import * as PUPPET from 'wechaty-puppet'
+import { messagePayloadOf, renderMentions, stripBotMention, textOf } from '../../src/puppet-wecom/frames-to-payloads.ts'
+import { splitMessage } from '../../src/channels/wecom-webhook/split-message.ts'
+
+describe('WeCom frames to Wechaty payloads', () => {
+  it('strips only the bot mention, keeping other members mentioned', () => {
+    expect(stripBotMention('@学习助手 什么是初心？', '学习助手')).toBe('什么是初心？')
+    expect(stripBotMention('@张三 @学习助手 帮他查一下', '学习助手')).toBe('@张三 帮他查一下')
+    expect(stripBotMention('@Bot   #心得 今天学习了', undefined)).toBe('#心得 今天学习了')
+  })
+
+  it('reads text from voice and mixed messages', () => {
+    const base = { msgid: 'm', chattype: 'single' as const, from: { userid: 'u' } }
+    expect(textOf({ ...base, msgtype: 'voice', voice: { content: '语音转写' } })).toBe('语音转写')
+    expect(textOf({ ...base, msgtype: 'mixed', mixed: { msg_item: [
+      { msgtype: 'text', text: { content: '第一段' } }, { msgtype: 'image' }, { msgtype: 'text', text: { content: '第二段' } },
+    ] } })).toBe('第一段\n第二段')
+  })
+
+  it('makes a group message a room message that mentions the bot', () => {
+    const payload = messagePayloadOf({
+      msgid: 'm1', chatid: 'wr1', chattype: 'group', from: { userid: 'u1' }, msgtype: 'text', text: { content: '@助手 你好' }, create_time: 1700000000,
+    }, 'bot', '助手') as PUPPET.payloads.MessageRoom & PUPPET.payloads.MessageBase
+    expect(payload).toMatchObject({ id: 'm1', roomId: 'wr1', talkerId: 'u1', text: '你好', mentionIdList: ['bot'], type: PUPPET.types.Message.Text })
+  })
+
+  it('renders Wechaty mentions as <@userid>', () => {
+    expect(renderMentions('@张三\u2005@李四 请交心得', [{ id: 'zs', name: '张三' }, { id: 'ls', name: '李四' }])).toBe('<@zs> <@ls> 请交心得')
+    expect(renderMentions('请交心得', [{ id: 'zs', name: '张三' }])).toBe('<@zs> 请交心得')
+  })
+})
+
+describe('splitting webhook messages', () => {
+  it('keeps short text whole and cuts long text at sentence ends within the byte limit', () => {
+    expect(splitMessage('短消息', 2048)).toEqual(['短消息'])
+    const text = '这是一句话。'.repeat(200)
+    const parts = splitMessage(text, 100)
+    expect(parts.every((p) => Buffer.byteLength(p) <= 100 && p.endsWith('。'))).toBe(true)
+    expect(parts.join('')).toBe(text)
+  })
+
+  it('cuts between characters when a sentence alone is too long, never inside an emoji', () => {
+    const text = '😀'.repeat(100)
+    const parts = splitMessage(text, 30)
+    expect(parts.every((p) => Buffer.byteLength(p) <= 30)).toBe(true)
+    expect(parts.join('')).toBe(text)
+  })
+})
