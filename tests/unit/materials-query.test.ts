@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { cleanQuery } from '../../src/materials/query.ts'
+import { buildSearchIndex } from '../../src/materials/search-index.ts'
+import { splitPassages } from '../../src/materials/split-passages.ts'
+import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
+import { digitizeCounts } from '../../src/materials/numbers.ts'
+
+describe('cleanQuery', () => {
+  it('strips quiz blanks and lettered options, keeping the options apart', () => {
+    const q = cleanQuery('发展党员，必须把（ ）放在首位，经过党的支部，坚持（ ）的原则。\nA. 思想状况，个别吸收\nB. 政治标准，个别吸收\nC. 群众口碑，集体吸收')
+    expect(q.text).not.toMatch(/[（）A-C]/)
+    expect(q.text).toContain('放在首位')
+    expect(q.options).toEqual(['思想状况，个别吸收', '政治标准，个别吸收', '群众口碑，集体吸收'])
+  })
+
+  it('strips underscores and question words', () => {
+    expect(cleanQuery('坚持____在我国现代化建设全局中的核心地位。').text).toBe('坚持 在我国现代化建设全局中的核心地位。')
+    expect(cleanQuery('预备党员的预备期是多久？').text).toMatch(/^预备党员的预备期是?$/)
+  })
+
+  it('notices a request for the full text', () => {
+    expect(cleanQuery('第七条原文').full).toBe(true)
+    expect(cleanQuery('第七条讲了什么').full).toBe(false)
+  })
+
+  it('expands abbreviations members use', () => {
+    expect(cleanQuery('党章规定的党员义务').expansions).toContain('中国共产党章程')
+  })
+})
+
+describe('number forms', () => {
+  it('writes counted Chinese numerals as digits', () => {
+    expect(digitizeCounts('第七条 第二十七条 三人 一年 统一')).toBe('第7条 第27条 3人 1年 统一')
+  })
+})
+
+const doc = splitPassages('dangzhang.txt', [
+  '中国共产党章程',
+  '第一章 党员',
+  '第一条 年满十八岁的中国工人、农民、军人、知识分子和其他社会阶层的先进分子，承认党的纲领和章程，愿意参加党的一个组织并在其中积极工作、执行党的决议和按期交纳党费的，可以申请加入中国共产党。',
+  '第七条 预备党员的预备期为一年。党组织对预备党员应当认真教育和考察。',
+  '第九条 党员如果没有正当理由，连续六个月不参加党的组织生活，或不交纳党费，就被认为是自行脱党。',
+  '第二章 党的组织制度',
+  '第十条 党是根据自己的纲领和章程，按照民主集中制组织起来的统一整体。',
+].join('\n'))
+const index = buildSearchIndex(doc)
+
+describe('search and answer', () => {
+  it('finds an article by 第7条 as well as 第七条', () => {
+    expect(index.search(cleanQuery('第7条'), 1)[0]!.passage.headings).toContain('第七条')
+  })
+
+  it('answers a natural question with the passage and its citation', () => {
+    const answer = extractiveAnswer('预备党员的预备期是多久？', index.search(cleanQuery('预备党员的预备期是多久？'), 5), { answerChars: 300 })
+    expect(answer.answered).toBe(true)
+    expect(answer.text).toContain('一年')
+    expect(answer.text).toContain('——《中国共产党章程》第一章 党员 第七条')
+  })
+
+  it('answers a very short query', () => {
+    expect(index.search(cleanQuery('党费'), 1)[0]!.passage.text).toContain('党费')
+  })
+
+  it('refuses what the materials do not cover and names the closest document', () => {
+    const answer = extractiveAnswer('嫦娥五号是哪一年发射的？', index.search(cleanQuery('嫦娥五号是哪一年发射的？'), 5), { answerChars: 300 })
+    expect(answer.answered).toBe(false)
+    expect(answer.text).toContain('没有找到')
+  })
+})
