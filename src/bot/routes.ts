@@ -7,6 +7,7 @@ import { listMyReflections } from '../handlers/list-my-reflections.ts'
 import { showParticipation } from '../handlers/show-participation.ts'
 import { remindMissingMembers } from '../handlers/remind-missing.ts'
 import { exportReflections } from '../handlers/export-reflections.ts'
+import { manageSchedules } from '../handlers/manage-schedules.ts'
 import { askQuestion } from '../handlers/ask-question.ts'
 
 /**
@@ -23,6 +24,7 @@ export const routes: readonly Handler[] = [
   showParticipation,      // #统计 [任务ID]         secretaries, organizers
   remindMissingMembers,   // #提醒                   secretaries
   exportReflections,      // #导出 [本月 | 日期 日期] organizers, file sent privately
+  manageSchedules,        // #定时 添加|列表|暂停|恢复|删除|立即|预览  secretaries
   rejectUnknownCommand,   // any other #命令
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]
