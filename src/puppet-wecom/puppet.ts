@@ -99,14 +99,18 @@ export class PuppetWecom extends PUPPET.Puppet {
 
   private createClient (): WSClient {
     const o = this.options
-    return new WSClient({
-      botId: o.botId,
-      secret: o.secret,
-      wsUrl: o.wsUrl,
-      logger: sdkLogger(this.log.child({ component: 'wecom-sdk' })),
+    // Unset timings are left out so the SDK's defaults (30 s heartbeat, 1 s doubling, 10 attempts) apply.
+    const timings = Object.fromEntries(Object.entries({
       heartbeatInterval: o.heartbeatIntervalMs,
       reconnectInterval: o.reconnectBaseMs,
       maxReconnectAttempts: o.maxReconnectAttempts,
+    }).filter(([, v]) => v !== undefined))
+    return new WSClient({
+      botId: o.botId,
+      secret: o.secret,
+      ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}),
+      logger: sdkLogger(this.log.child({ component: 'wecom-sdk' })),
+      ...timings,
     })
   }
 
@@ -140,8 +144,8 @@ export class PuppetWecom extends PUPPET.Puppet {
   override async onStop (): Promise<void> {
     const client = this.client
     this.client = undefined
-    if (client?.isConnected) client.disconnect()
-    else client?.removeAllListeners()
+    client?.removeAllListeners()
+    client?.disconnect() // also cancels a pending reconnect
   }
 
   /** Run an event handler body, logging instead of dropping its failure. */

@@ -85,6 +85,18 @@ describe('WeCom puppet against the fake server', () => {
     expect(proactive.ack?.errcode).toBe(0)
   })
 
+  it('keeps the connection alive with heartbeats and reconnects after a network failure', async () => {
+    const { bot, nextMessage } = await startBot({ heartbeatIntervalMs: 20 })
+    await fake.waitForFrame('ping')
+    fake.dropConnections()
+    // The message follows the subscription ack on the same socket, so the client sees them in order.
+    await fake.waitForFrame('aibot_subscribe', (f) => f.connection === 2 && f.ack?.errcode === 0)
+    expect(bot.isLoggedIn).toBe(true)
+    const arrived = nextMessage()
+    fake.pushPrivate({ userid: 'lisi', text: '重连后还在吗' })
+    expect((await arrived).text()).toBe('重连后还在吗')
+  })
+
   it('makes a round trip in a private chat, voice arriving as text', async () => {
     const { nextMessage } = await startBot()
     const arrived = nextMessage()

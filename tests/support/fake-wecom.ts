@@ -245,6 +245,10 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     framesOf: (cmd: string) => received.filter((f) => f.cmd === cmd),
     /** Number of open WebSocket connections. */
     openConnections: () => sockets.size,
+    /** Cut every connection, as a network failure would (clients are expected to reconnect). */
+    dropConnections() {
+      for (const socket of sockets.values()) socket.terminate()
+    },
     /** Answer the next `times` frames with `cmd` (or webhook calls with `webhook:KEY`) with this errcode. */
     failNext(cmd: string, errcode: number, times = 1) {
       forced.set(cmd, [...(forced.get(cmd) ?? []), ...Array.from({ length: times }, () => fail(errcode, `forced ${errcode}`))])
