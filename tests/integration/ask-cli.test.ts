@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 const root = path.resolve(__dirname, '..', '..')
 const shared = '../shared/materials'
 // no config file and no LLM: the commands must work offline on --materials alone
-const env = { ...process.env, STUDYBOT_CONFIG: '', LLM_API_KEY: '', REDIS_URL: '' }
+const env: NodeJS.ProcessEnv = { ...process.env, LLM_API_KEY: '', REDIS_URL: '' }
 delete env.STUDYBOT_CONFIG
 
 function studybot(args: string[], input?: string) {
