@@ -15,6 +15,7 @@ import { createOutbox, type Outbox } from './bot/outbox.ts'
 import { createMessageListener } from './bot/listener.ts'
 import { createWechatyMessenger, type BroadcastChannel } from './bot/wechaty-messenger.ts'
 import type { Messenger } from './bot/messenger.ts'
+import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 
 /** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
 export interface App {
@@ -62,7 +63,10 @@ export async function startApp(opts: {
   const outbox = createOutbox({
     log, intervalMs: config.bot.sendIntervalMs, maxBytes: config.bot.maxMessageBytes, retries: config.bot.sendRetries,
   })
-  const messenger = createWechatyMessenger({ bot, config, outbox, log, broadcastChannels: opts.broadcastChannels })
+  const messenger = createWechatyMessenger({
+    bot, config, outbox, log,
+    broadcastChannels: opts.broadcastChannels ?? createBroadcastChannels(config, log, () => messenger),
+  })
   const listener = createMessageListener({
     deps, bot, outbox, messenger,
     handled: createHandledMessages(redis, deps.keys, log),
@@ -87,8 +91,9 @@ export async function startApp(opts: {
     log.info({ user: user.name() }, 'logged in')
     startJobs().catch((err) => log.error({ err }, 'jobs failed to start'))
   })
+  let stopping = false
   bot.on('logout', (user) => {
-    log.warn({ user: user.name() }, 'logged out')
+    log[stopping ? 'info' : 'warn']({ user: user.name() }, 'logged out')
     stopJobs().catch((err) => log.error({ err }, 'jobs failed to stop'))
   })
   bot.on('error', (err) => log.error({ err }, 'wechaty error'))
@@ -101,6 +106,7 @@ export async function startApp(opts: {
       await outbox.idle()
     },
     async stop() {
+      stopping = true
       await listener.drain()
       await stopJobs()
       await outbox.idle()

@@ -4,9 +4,9 @@ import type { Config } from '../config.ts'
 import { startApp, type App } from '../main.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
-import { choosePuppet } from '../bot/choose-puppet.ts'
+import { choosePuppet, PuppetConfigError } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
-import { loadCliConfig, openRedis } from './runtime.ts'
+import { loadCliConfig, openRedis, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import { startSimulation } from './simulation.ts'
 
@@ -15,10 +15,16 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return runCommand(async () => {
     const { values } = parseCliArgs(argv, {})
     const config = loadCliConfig(values.config, env)
-    const choice = choosePuppet(config)
-    const simulator = choice.kind === 'simulator'
+    const simulator = !config.secrets.puppet || config.secrets.puppet === 'mock'
     // in the simulator the terminal is the chat, so logs stay quiet unless asked for
     const log = createLogger({ level: env.LOG_LEVEL ?? (simulator ? 'warn' : 'info'), fd: simulator ? 2 : 1 })
+    let choice: ReturnType<typeof choosePuppet>
+    try {
+      choice = choosePuppet(config, log)
+    } catch (err) {
+      if (err instanceof PuppetConfigError) throw new UsageError(err.message)
+      throw err
+    }
     const { redis, close } = await openRedis(config, log, { persistent: true })
     const library = await openLibrary(config, log)
 
@@ -30,6 +36,13 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       chat = runTerminalChat(config, sim, log)
     } else {
       app = await startApp({ config, log, redis, library, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
+      // Wechaty reports a puppet that failed to start only as an 'error' event
+      const failed = (choice.puppet as { startError?: Error }).startError
+      if (failed) {
+        await app.stop().catch(() => undefined)
+        await close()
+        throw new UsageError(failed.message)
+      }
       log.info({ puppet: choice.name }, 'bot started')
     }
 

@@ -96,7 +96,8 @@ async function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Pr
       await env.messenger.toGroup(group.key, text, { broadcast: true })
       return
     } catch (err) {
-      if (attempt >= env.sendAttempts) throw new SendFailedError(`send failed after ${attempt} tries: ${(err as Error).message}`, { cause: err })
+      const permanent = (err as { permanent?: boolean }).permanent === true
+      if (attempt >= env.sendAttempts || permanent) throw new SendFailedError(`send failed after ${attempt} tries: ${(err as Error).message}`, { cause: err })
       env.deps.log.warn({ err, group: group.key, attempt }, 'scheduled send failed, retrying')
       await sleep(Math.min(env.retryBaseMs * 2 ** (attempt - 1), 30_000))
     }

@@ -6,6 +6,8 @@ import { splitMessage } from './split-message.ts'
 /** The group robot was removed from its group, or the key is wrong (errcode 93000). */
 export class WebhookRemovedError extends Error {
   readonly code = 93000
+  /** Retrying cannot help: a secretary must fix the robot or its key. */
+  readonly permanent = true
   constructor() { super('群机器人已被移出群聊或 key 不正确') }
 }
 

@@ -1,0 +1,40 @@
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { Messenger } from '../bot/messenger.ts'
+import type { BroadcastChannel } from '../bot/wechaty-messenger.ts'
+import { createWebhookSender, WebhookRemovedError } from './wecom-webhook/mod.ts'
+
+/**
+ * A group-robot webhook per group that configures one: scheduled broadcasts to that group go
+ * through it. When WeCom says the robot is gone (93000), the group's secretaries are told
+ * privately and the error is passed on, marked as not worth retrying.
+ */
+export function createBroadcastChannels(config: Config, log: Logger, messenger: () => Messenger): Record<string, BroadcastChannel> {
+  const channels: Record<string, BroadcastChannel> = {}
+  for (const group of config.groups) {
+    const urlOrKey = config.secrets.webhooks[group.key]
+    if (!urlOrKey) continue
+    const sender = createWebhookSender({ urlOrKey, log: log.child({ group: group.key, channel: 'webhook' }) })
+    channels[group.key] = async (text, mentions) => {
+      try {
+        await sender.send(text, { mentions })
+      } catch (err) {
+        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), group.key, group.secretaries, log, err.message)
+        throw err
+      }
+    }
+  }
+  return channels
+}
+
+async function tellSecretaries(messenger: Messenger, groupKey: string, secretaries: readonly string[], log: Logger, reason: string): Promise<void> {
+  const text = `【学习助手】“${groupKey}”的定时通知没有发出去：${reason}。请在企业微信中重新把群机器人加入该群，或更新配置中 webhook 对应的 key。`
+  try {
+    const members = await messenger.groupMembers(groupKey)
+    const targets = members.filter((m) => secretaries.includes(m.id) || secretaries.includes(m.name))
+    const ids = targets.length ? targets.map((m) => m.id) : [...secretaries]
+    for (const id of ids) await messenger.toContact(id, text).catch((err) => log.warn({ err, id }, 'secretary not told about webhook'))
+  } catch (err) {
+    log.error({ err, group: groupKey }, 'could not tell secretaries that the webhook is gone')
+  }
+}
