@@ -1,3 +1,4 @@
+import { setImmediate as yieldToIo } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
 import type { Reflection } from '../store/reflection-store.ts'
 import { EMPTY_MESSAGE, HEADERS, assignmentTitle, createParticipation, toRow, type ExportContext } from './columns.ts'
@@ -18,7 +19,8 @@ export async function writeXlsx(out: string, reflections: AsyncIterable<Reflecti
   for await (const r of reflections) {
     sheet.addRow(toRow(r, ctx).map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL) : v))).commit()
     participation.add(r)
-    count++
+    // let the zip and file streams drain, or compressed chunks pile up in memory
+    if (++count % 500 === 0) await yieldToIo()
   }
   if (!count) sheet.addRow([EMPTY_MESSAGE]).commit()
   sheet.commit()
