@@ -16,6 +16,7 @@ import { createMessageListener } from './bot/listener.ts'
 import { createWechatyMessenger, type BroadcastChannel } from './bot/wechaty-messenger.ts'
 import type { Messenger } from './bot/messenger.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
+import { startJournalReplay } from './store/reflection-journal.ts'
 
 /** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
 export interface App {
@@ -59,6 +60,8 @@ export async function startApp(opts: {
     keys: opts.keys ?? createKeys(),
   }
 
+  // reflections journaled while Redis was down reach it as soon as it is back
+  const journalReplay = startJournalReplay(deps)
   const bot = WechatyBuilder.build({ puppet: opts.puppet as never, puppetOptions: opts.puppetOptions as never })
   const outbox = createOutbox({
     log, intervalMs: config.bot.sendIntervalMs, maxBytes: config.bot.maxMessageBytes, retries: config.bot.sendRetries,
@@ -111,6 +114,7 @@ export async function startApp(opts: {
       await stopJobs()
       await outbox.idle()
       await bot.stop()
+      await journalReplay.stop()
       library.close()
     },
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { FileBoxInterface } from 'file-box'
+import { FileBox, type FileBoxInterface } from 'file-box'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import type { Config } from '../config.ts'
 
@@ -22,7 +22,8 @@ class RecordingPuppet extends PuppetMock {
   }
 
   override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void> {
-    await super.messageSendFile(conversationId, file)
+    // the mock stores files as JSON, which only base64 and URL boxes support
+    await super.messageSendFile(conversationId, FileBox.fromBase64(await file.toBase64(), file.name))
     this.sent.emit('sent', this.describe(conversationId, { text: '', mentions: [], file: file.name }))
   }
 

@@ -3,8 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
-import { FileBox, type FileBoxInterface } from 'file-box'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
@@ -12,12 +11,6 @@ import { journalOf, startJournalReplay } from '../../src/store/reflection-journa
 import { exportGroup } from '../../src/export/export-group.ts'
 
 // Until the lead adds reflectionRoutes to src/bot/routes.ts, run them first; afterwards this is a no-op.
-vi.mock('../../src/bot/routes.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/bot/routes.ts')>()
-  const { reflectionRoutes } = await import('../../src/handlers/reflection-routes.ts')
-  return { ...original, routes: original.routes.includes(reflectionRoutes[0]) ? original.routes : [...reflectionRoutes, ...original.routes] }
-})
-
 const G1 = '第一党支部学习群'
 const G2 = '第二党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */
@@ -36,11 +29,6 @@ beforeAll(async () => {
     redisUrl: server.url,
     config: { dataDir: path.join(dir, 'data'), reflections: { minChars: 20, maxChars: 300 } },
   })
-  // wechaty-puppet-mock serialises files to JSON, which only works for base64/url boxes; real
-  // puppets take the bot's FileBox.fromFile as is
-  const puppet = h.world.puppet
-  const sendFile = puppet.messageSendFile.bind(puppet)
-  puppet.messageSendFile = async (id: string, file: FileBoxInterface) => sendFile(id, FileBox.fromBase64(await file.toBase64(), file.name))
   const now = Date.now()
   await createAssignmentStore(h.redis, h.keys, h.app.deps.clock)
     .open({ id: 'a1', group: G1, title: '学习党章', dueAt: now + 86400000, openedAt: now - 1000 })

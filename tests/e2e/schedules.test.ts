@@ -1,19 +1,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { remindMissing } from '../../src/jobs/remind.ts'
 
 // Until the lead adds scheduleRoutes to src/bot/routes.ts, run them first; afterwards this is a no-op.
-vi.mock('../../src/bot/routes.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/bot/routes.ts')>()
-  const { scheduleRoutes } = await import('../../src/handlers/schedule-routes.ts')
-  return { ...original, routes: original.routes.includes(scheduleRoutes[0]) ? original.routes : [...scheduleRoutes, ...original.routes] }
-})
-
 const G1 = '第一党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */
 const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, '') ?? ''
