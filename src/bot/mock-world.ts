@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { FileBox, type FileBoxInterface } from 'file-box'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
@@ -47,10 +48,11 @@ class RecordingPuppet extends PuppetMock {
 export function createMockWorld(config: Config) {
   const mocker = new mock.Mocker()
   const puppet = new RecordingPuppet({ mocker })
-  const botUser = mocker.createContact({ name: config.bot.name })
+  // ids derive from names, so a member keeps their id (and their reflections) across restarts
+  const botUser = mocker.createContact({ id: stableId('bot', config.bot.name), name: config.bot.name })
   const people = new Map<string, mock.ContactMock>()
   const rooms = config.groups.map((g) => mocker.createRoom({
-    ...(g.id ? { id: g.id.includes('@') ? g.id : `${g.id}@chatroom` } : {}),
+    id: g.id ? (g.id.includes('@') ? g.id : `${g.id}@chatroom`) : `${stableId('room', g.topic!)}@chatroom`,
     topic: g.topic ?? g.id!,
     memberIdList: [botUser.id],
   }))
@@ -58,7 +60,7 @@ export function createMockWorld(config: Config) {
   const member = (name: string): mock.ContactMock => {
     let c = people.get(name)
     if (!c) {
-      c = mocker.createContact({ name })
+      c = mocker.createContact({ id: stableId('wxid', name), name })
       people.set(name, c)
       for (const room of rooms) room.payload.memberIdList.push(c.id)
     }
@@ -96,6 +98,10 @@ export function createMockWorld(config: Config) {
       puppet.sent.on('sent', listener)
     },
   }
+}
+
+function stableId(kind: string, name: string): string {
+  return `${kind}_${createHash('sha1').update(name).digest('hex').slice(0, 12)}`
 }
 
 /** The simulated world. */

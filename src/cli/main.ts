@@ -1,25 +1,27 @@
 /** The `studybot` command: dispatch to one module per sub-command. */
-const commands: Record<string, () => Promise<{ run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> }>> = {
-  start: () => import('./start.ts'),
-  play: () => import('./play.ts'),
-  export: () => import('./export.ts'),
-  search: () => import('./search.ts'),
-  ask: () => import('./ask.ts'),
-  ingest: () => import('./ingest.ts'),
-  schedules: () => import('./schedules.ts'),
+type Command = { run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> }
+
+const commands: Record<string, { about: string; load: () => Promise<Command> }> = {
+  start: { about: '运行机器人（没有配置真实账号时打开模拟器）', load: () => import('./start.ts') },
+  play: { about: 'play 脚本.jsonl：把聊天脚本交给机器人执行，输出机器人发出的消息', load: () => import('./play.ts') },
+  ask: { about: 'ask "问题"：从学习材料中回答（--jsonl 从标准输入逐行读取问题）', load: () => import('./ask.ts') },
+  search: { about: 'search --k N --jsonl：检索学习材料，输出命中段落', load: () => import('./search.ts') },
+  ingest: { about: 'ingest [目录]：检查学习材料（文档数、段落数、读不了的文件）', load: () => import('./ingest.ts') },
+  export: { about: 'export --group 群名 --format xlsx|csv|md|json --out 文件：导出心得', load: () => import('./export.ts') },
+  schedules: { about: '列出定时任务、上次执行结果和下次执行时间', load: () => import('./schedules.ts') },
 }
 
 const usage = `用法：studybot <命令> [选项]
 
 命令：
-${Object.keys(commands).map((c) => `  ${c}`).join('\n')}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`).join('\n')}
 
-每个命令都接受 --config 路径（或环境变量 STUDYBOT_CONFIG）。`
+每个命令都接受 --config 路径（或环境变量 STUDYBOT_CONFIG），默认 config/studybot.yaml。`
 
 /** Run the CLI with argv (without node and script) and the environment; exits the process. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const [name, ...rest] = argv
-  const load = name ? commands[name] : undefined
+  const load = name ? commands[name]?.load : undefined
   if (!load) {
     process.stderr.write(name && name !== 'help' && name !== '--help' ? `未知命令：${name}\n\n${usage}\n` : `${usage}\n`)
     process.exit(name && name !== 'help' && name !== '--help' ? 2 : 0)

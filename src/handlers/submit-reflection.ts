@@ -35,7 +35,7 @@ export const submitReflection: Handler = async (ctx, next) => {
   const problem = lengthProblem(chars, config.reflections)
   if (problem) return ctx.reply(problem)
 
-  const where = ctx.isPrivate && ctx.senderGroups.length > 1 ? `（${groupName(group)}）` : ''
+  const where = ctx.isPrivate && ctx.senderGroups.length > 1 ? `在“${groupName(group)}”` : ''
   const saved = await saveReflection(ctx.deps, {
     id: reflectionIdFor(ctx.messageId), group: group.key, memberId: ctx.sender.id, memberName: ctx.sender.name,
     text, submittedMs: clock.now(),
@@ -43,13 +43,13 @@ export const submitReflection: Handler = async (ctx, next) => {
   switch (saved.status) {
     case 'stored':
     case 'exists': {
-      const task = saved.assignment ? `学习任务「${saved.assignment.title}」` : '（当前没有进行中的学习任务，记为平时心得）'
-      return ctx.reply(`已收到${ctx.sender.name}的心得${where}，共 ${saved.reflection.chars} 字，${task}。`)
+      const task = saved.assignment ? `计入学习任务「${saved.assignment.title}」` : '当前没有进行中的学习任务，记为平时心得'
+      return ctx.reply(`已收到${ctx.sender.name}${where}的心得（${saved.reflection.chars} 字），${task}。`)
     }
     case 'duplicate':
       return ctx.reply(`你在 ${formatInZone(saved.reflection.submittedMs, config.timezone)} 已提交过相同内容的心得，无需重复提交。如需修改，请发送“#修改心得 新内容”。`)
     case 'journaled':
-      return ctx.reply(`已收到${ctx.sender.name}的心得${where}，共 ${chars} 字。系统正在恢复，心得已安全暂存，稍后会自动保存并计入学习任务，无需重发。`)
+      return ctx.reply(`已收到${ctx.sender.name}${where}的心得（${chars} 字）。系统正在恢复，心得已安全暂存，稍后会自动保存并计入学习任务，无需重发。`)
     case 'failed':
       return ctx.reply('抱歉，系统暂时无法保存你的心得，请稍后重新发送。')
   }

@@ -91,4 +91,24 @@ describe('studybot play', () => {
       expect(stderr).toContain(where)
     }
   })
+
+  it('reflections played in a script are exported by studybot export on the same REDIS_URL', () => {
+    const config = writeConfig('export.yaml', { ...baseConfig(), dataDir: path.join(dir, 'data') })
+    const essay = '今天学习了党章第一章，深刻认识到党员必须履行的八项义务，要带头发挥先锋模范作用。'
+    const played = studybot(['play', script([
+      { from: '小明', text: `#心得 ${essay}` },
+      { from: '小红', text: '#心得 =HYPERLINK("http://x") 学习民主集中制，理解了党的根本组织原则和根本领导制度。' },
+      { from: '小刚', text: `#心得 ${essay}`, room: '第二党支部学习群' },
+    ]), '--config', config], { REDIS_URL: server.url })
+    expect(played.code).toBe(0)
+    const out = path.join(dir, 'f.csv')
+    const exported = studybot(['export', '--group', '第一党支部学习群', '--format', 'csv', '--out', out, '--config', config], { REDIS_URL: server.url })
+    expect(exported.code).toBe(0)
+    const csv = fs.readFileSync(out, 'utf8')
+    expect(csv.startsWith('\uFEFF')).toBe(true)
+    expect(csv).toContain(essay)
+    expect(csv).toContain('小明')
+    expect(csv).toContain(`'=HYPERLINK`)
+    expect(csv).not.toContain('小刚')
+  })
 })

@@ -43,7 +43,7 @@ describe('reflections end to end', () => {
   it('confirms a submission with who, how many characters and which assignment', async () => {
     const [reply] = await h.say('小明', `#心得 ${essay(40)}`)
     expect(reply).toMatchObject({ room: G1, mentions: ['小明'] })
-    expect(body(reply)).toBe('已收到小明的心得，共 40 字，学习任务「学习党章」。')
+    expect(body(reply)).toBe('已收到小明的心得（40 字），计入学习任务「学习党章」。')
   })
 
   it('stores the same text once and explains the limits', async () => {
@@ -70,7 +70,7 @@ describe('reflections end to end', () => {
     expect(ask.text).toContain(`2. ${G2}`)
     const [done] = await h.say('小红', `#心得 2 ${essay(30, '二支部')}`, { private: true })
     expect(done).toMatchObject({ room: null, to: '小红' })
-    expect(done.text).toContain(`已收到小红的心得（${G2}），共 30 字`)
+    expect(done.text).toContain(`已收到小红在“${G2}”的心得（30 字）`)
   })
 
   it('shows participation to secretaries and reminds those missing', async () => {
@@ -104,7 +104,7 @@ describe('reflections end to end', () => {
   it('keeps a reflection sent while Redis is down and stores it exactly once when it is back', async () => {
     await server.stop()
     const [reply] = await h.say('小华', `#心得 ${essay(33, '停机期间')}`)
-    expect(reply.text).toContain('已收到小华的心得，共 33 字')
+    expect(reply.text).toContain('已收到小华的心得（33 字）')
     expect(reply.text).toContain('暂存')
     expect(h.logs.some((l) => l.msg === 'redis unreachable, journaling reflection')).toBe(true)
 
