@@ -1,34 +1,35 @@
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
 
 /**
- * Split a reply into messages of at most `maxBytes` UTF-8 bytes, preferring paragraph breaks,
- * then sentence ends, then any character boundary (never inside a surrogate pair).
+ * Split a message into parts of at most `maxBytes` UTF-8 bytes (chat replies, webhook
+ * broadcasts), cutting at paragraph breaks first, then line breaks, then sentence ends, and only
+ * as a last resort between two characters (never inside a surrogate pair).
  */
 export function splitText(text: string, maxBytes: number): string[] {
-  const out: string[] = []
+  const parts: string[] = []
   let current = ''
-  const push = () => { if (current.trim()) out.push(current.trim()); current = '' }
-  for (const piece of pieces(text, maxBytes)) {
-    const joined = current ? `${current}${piece}` : piece
-    if (bytes(joined.trim()) <= maxBytes) current = joined
-    else { push(); current = piece }
+  for (const piece of pieces(text, maxBytes, 0)) {
+    if (bytes(current + piece) <= maxBytes) { current += piece; continue }
+    if (current.trim()) parts.push(current.trim())
+    current = piece
   }
-  push()
-  return out
+  if (current.trim()) parts.push(current.trim())
+  return parts
 }
 
-/** Paragraphs and sentences, each at most maxBytes, with their trailing separators kept. */
-function* pieces(text: string, maxBytes: number): Generator<string> {
-  for (const para of text.split(/(?<=\n)/)) {
-    if (bytes(para) <= maxBytes) { yield para; continue }
-    for (const sentence of para.split(/(?<=[。！？；!?;…])/)) {
-      if (bytes(sentence) <= maxBytes) { yield sentence; continue }
-      let chunk = ''
-      for (const ch of sentence) {
-        if (bytes(chunk + ch) > maxBytes) { yield chunk; chunk = '' }
-        chunk += ch
-      }
-      if (chunk) yield chunk
-    }
+// Separators from coarse to fine; each keeps its separator at the end of the piece before it.
+const SEPARATORS = [/(?<=\n\n)/, /(?<=\n)/, /(?<=[。！？；!?;…])/]
+
+function* pieces(text: string, maxBytes: number, level: number): Generator<string> {
+  if (bytes(text) <= maxBytes) { yield text; return }
+  if (level < SEPARATORS.length) {
+    for (const piece of text.split(SEPARATORS[level])) yield* pieces(piece, maxBytes, level + 1)
+    return
   }
+  let chunk = ''
+  for (const ch of text) { // iterates code points, so surrogate pairs stay whole
+    if (bytes(chunk + ch) > maxBytes) { yield chunk; chunk = '' }
+    chunk += ch
+  }
+  if (chunk) yield chunk
 }

@@ -24,3 +24,20 @@ describe('splitText', () => {
     }), { numRuns: 300 })
   })
 })
+
+describe('splitText at the webhook limits', () => {
+  it('keeps short text whole and cuts long text at sentence ends within the byte limit', () => {
+    expect(splitText('短消息', 2048)).toEqual(['短消息'])
+    const text = '这是一句话。'.repeat(200)
+    const parts = splitText(text, 100)
+    expect(parts.every((p) => Buffer.byteLength(p) <= 100 && p.endsWith('。'))).toBe(true)
+    expect(parts.join('')).toBe(text)
+  })
+
+  it('cuts between characters when a sentence alone is too long, never inside an emoji', () => {
+    const text = '😀'.repeat(100)
+    const parts = splitText(text, 30)
+    expect(parts.every((p) => Buffer.byteLength(p) <= 30)).toBe(true)
+    expect(parts.join('')).toBe(text)
+  })
+})

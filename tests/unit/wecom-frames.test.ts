@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as PUPPET from 'wechaty-puppet'
 import { messagePayloadOf, renderMentions, stripBotMention, textOf } from '../../src/puppet-wecom/frames-to-payloads.ts'
-import { splitMessage } from '../../src/channels/wecom-webhook/split-message.ts'
 
 describe('WeCom frames to Wechaty payloads', () => {
   it('strips only the bot mention, keeping other members mentioned', () => {
@@ -28,22 +27,5 @@ describe('WeCom frames to Wechaty payloads', () => {
   it('renders Wechaty mentions as <@userid>', () => {
     expect(renderMentions('@张三\u2005@李四 请交心得', [{ id: 'zs', name: '张三' }, { id: 'ls', name: '李四' }])).toBe('<@zs> <@ls> 请交心得')
     expect(renderMentions('请交心得', [{ id: 'zs', name: '张三' }])).toBe('<@zs> 请交心得')
-  })
-})
-
-describe('splitting webhook messages', () => {
-  it('keeps short text whole and cuts long text at sentence ends within the byte limit', () => {
-    expect(splitMessage('短消息', 2048)).toEqual(['短消息'])
-    const text = '这是一句话。'.repeat(200)
-    const parts = splitMessage(text, 100)
-    expect(parts.every((p) => Buffer.byteLength(p) <= 100 && p.endsWith('。'))).toBe(true)
-    expect(parts.join('')).toBe(text)
-  })
-
-  it('cuts between characters when a sentence alone is too long, never inside an emoji', () => {
-    const text = '😀'.repeat(100)
-    const parts = splitMessage(text, 30)
-    expect(parts.every((p) => Buffer.byteLength(p) <= 30)).toBe(true)
-    expect(parts.join('')).toBe(text)
   })
 })

@@ -1,3 +1,2 @@
 export { createWebhookSender, webhookUrl, WebhookRemovedError, WebhookSendError } from './sender.ts'
 export type { WebhookSender, WebhookSenderOptions } from './sender.ts'
-export { splitMessage } from './split-message.ts'

@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.ts'
 import { systemClock, type Clock } from '../../clock.ts'
 import { createRateWindow, realSleep, type RateLimit, type Sleep } from '../rate-window.ts'
-import { splitMessage } from './split-message.ts'
+import { splitText } from '../../bot/split-text.ts'
 
 /** The group robot was removed from its group, or the key is wrong (errcode 93000). */
 export class WebhookRemovedError extends Error {
@@ -84,12 +84,12 @@ export function createWebhookSender(opts: WebhookSenderOptions) {
         if (o.markdown) {
           const prefix = mentions.map((id) => `<@${id}>`).join(' ')
           const content = prefix ? `${prefix}\n${text}` : text
-          for (const part of splitMessage(content, MAX_MARKDOWN_BYTES)) {
+          for (const part of splitText(content, MAX_MARKDOWN_BYTES)) {
             await post({ msgtype: 'markdown', markdown: { content: part } })
           }
           return
         }
-        for (const [i, part] of splitMessage(text, MAX_TEXT_BYTES).entries()) {
+        for (const [i, part] of splitText(text, MAX_TEXT_BYTES).entries()) {
           const mentioned = i === 0 && mentions.length ? { mentioned_list: mentions } : {}
           await post({ msgtype: 'text', text: { content: part, ...mentioned } })
         }
