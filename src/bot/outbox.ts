@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { performance } from 'node:perf_hooks'
 import type { FileBoxInterface } from 'file-box'
 import type { Contact, Room } from 'wechaty'
 import type { Logger } from '../log.ts'
@@ -26,19 +27,20 @@ export interface OutboxOptions {
  */
 export function createOutbox(opts: OutboxOptions) {
   let tail: Promise<unknown> = Promise.resolve()
-  let lastSentAt = 0
+  // pacing measures elapsed time, so a monotonic clock rather than the (fakeable) wall clock
+  let lastSentAt = -Infinity
   let pending = 0
 
   const attempt = async (label: Record<string, unknown>, send: () => Promise<unknown>) => {
     for (let i = 0; ; i++) {
-      const wait = lastSentAt + opts.intervalMs - Date.now()
+      const wait = lastSentAt + opts.intervalMs - performance.now()
       if (wait > 0) await sleep(wait)
       try {
         await send()
-        lastSentAt = Date.now()
+        lastSentAt = performance.now()
         return
       } catch (err) {
-        lastSentAt = Date.now()
+        lastSentAt = performance.now()
         if (i >= opts.retries) {
           opts.log.error({ err, ...label, attempts: i + 1 }, 'send failed')
           throw new SendError(`发送失败：${(err as Error).message}`)
