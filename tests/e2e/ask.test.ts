@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Document, Packer, Paragraph } from 'docx'
+import { startTestRedis } from '../support/redis.ts'
+import { repoRoot, startHarness, type Harness } from '../support/harness.ts'
+
+const shared = path.resolve(repoRoot, '..', 'shared', 'materials')
+let server: Awaited<ReturnType<typeof startTestRedis>>
+let h: Harness
+let files: Harness
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-ask-'))
+
+beforeAll(async () => {
+  server = await startTestRedis()
+  h = await startHarness({
+    redisUrl: server.url,
+    config: {
+      materials: shared,
+      ask: { perMemberPerMinute: 3, answerChars: 300 },
+      groups: [
+        { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },
+        { topic: '第二党支部学习群', materials: ['zhongyang_yihao_wenjian_2025.txt'] },
+      ],
+    },
+  })
+  const doc = new Document({ sections: [{ children: ['支部工作制度', '一、主题党日', '每月十日为主题党日，支部组织党员参加志愿服务活动。'].map((text) => new Paragraph({ text })) }] })
+  fs.writeFileSync(path.join(dir, '支部工作制度.docx'), await Packer.toBuffer(doc))
+  fs.writeFileSync(path.join(dir, '损坏.docx'), 'not a zip file')
+  files = await startHarness({ redisUrl: server.url, config: { materials: dir } })
+})
+afterAll(async () => {
+  await h?.stop()
+  await files?.stop()
+  await server?.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('answers from the study materials in chat', () => {
+  it('answers a natural question with the answer and its article', async () => {
+    const [reply] = await h.say('小明', '预备党员的预备期是多久？', { mention: true })
+    expect(reply.room).toBe('第一党支部学习群')
+    expect(reply.text).toContain('一年')
+    expect(reply.text).toContain('第七条')
+    expect(reply.text).toMatch(/——《中国共产党章程[^》]*》/)
+  })
+
+  it('answers a pasted quiz question with blanks and lettered options', async () => {
+    const [blank] = await h.say('小红', '党的最高理想和最终目标是实现（  ）。A.社会主义 B.共产主义 C.小康社会', { mention: true })
+    expect(blank.text).toContain('共产主义')
+    expect(blank.text).toContain('中国共产党章程')
+    const [fill] = await h.say('小刚', '坚持____在我国现代化建设全局中的核心地位。', { mention: true })
+    expect(fill.text).toContain('坚持创新在我国现代化建设全局中的核心地位')
+  })
+
+  it('says honestly when the materials do not cover a question', async () => {
+    const [reply] = await h.say('小李', '北京冬奥会一共获得了多少枚金牌？', { mention: true })
+    expect(reply.text).toContain('没有找到')
+    expect(reply.text).not.toContain('——《')
+  })
+
+  it('answers privately, and gives the full article when asked for 原文', async () => {
+    const [short] = await h.say('小明', '党员的权利有哪些', { private: true })
+    const [full] = await h.say('小明', '党员的权利有哪些 原文', { private: true })
+    expect(short).toMatchObject({ room: null, to: '小明' })
+    expect(full.text.length).toBeGreaterThan(short.text.length)
+    expect(full.text).toContain('第四条')
+  })
+
+  it('answers a group only from its own materials', async () => {
+    const [reply] = await h.say('小周', '预备党员的预备期是多久？', { mention: true, room: '第二党支部学习群' })
+    expect(reply.text).not.toContain('第七条')
+  })
+
+  it('slows down a member who asks too often, politely', async () => {
+    const replies = []
+    for (let i = 0; i < 4; i++) replies.push(...await h.say('小快', `党费${i}`, { mention: true }))
+    expect(replies.at(-1)!.text).toMatch(/频繁|稍等/)
+  })
+
+  it('answers from a Word file and skips a corrupt one with a message naming it', async () => {
+    const [reply] = await files.say('小明', '主题党日是哪一天？', { mention: true })
+    expect(reply.text).toContain('每月十日为主题党日')
+    expect(reply.text).toContain('——《支部工作制度》')
+    expect(files.logs.some((l) => l.msg === 'material skipped' && l.doc === '损坏.docx')).toBe(true)
+  })
+})
