@@ -56,9 +56,9 @@ describe('scheduled broadcasts through studybot play', () => {
     expect(a.code).toBe(0)
     expect(b.code).toBe(0)
     const total = a.lines.length + b.lines.length
-    // both ran ~7 s over the same slots: one send per slot between them (3 or 4 slots), not two
+    // both ran ~7 s over the same slots (3 or 4 of them, one more if a stop is slow): one send each
     expect(total).toBeGreaterThanOrEqual(2)
-    expect(total).toBeLessThanOrEqual(4)
+    expect(total).toBeLessThanOrEqual(5)
     // every slot claimed in Redis was sent by exactly one of them
     const redis = await connectRedis(server.url)
     const claims = await redis.keys(`${createKeys().prefix}:{第三党支部学习群}:slot:tick2:*`)
