@@ -19,7 +19,7 @@ export function createBroadcastChannels(config: Config, log: Logger, messenger: 
       try {
         await sender.send(text, { mentions })
       } catch (err) {
-        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), group.key, group.secretaries, log, err.message)
+        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), config, group.key, group.secretaries, log, err.message)
         throw err
       }
     }
@@ -27,12 +27,19 @@ export function createBroadcastChannels(config: Config, log: Logger, messenger: 
   return channels
 }
 
-async function tellSecretaries(messenger: Messenger, groupKey: string, secretaries: readonly string[], log: Logger, reason: string): Promise<void> {
+async function tellSecretaries(
+  messenger: Messenger, config: Config, groupKey: string, secretaries: readonly string[], log: Logger, reason: string,
+): Promise<void> {
   const text = `【学习助手】“${groupKey}”的定时通知没有发出去：${reason}。请在企业微信中重新把群机器人加入该群，或更新配置中 webhook 对应的 key。`
   try {
     const members = await messenger.groupMembers(groupKey)
-    const targets = members.filter((m) => secretaries.includes(m.id) || secretaries.includes(m.name))
-    const ids = targets.length ? targets.map((m) => m.id) : [...secretaries]
+    // Secretaries are usually configured by name; a contact id is the room member's id, else the
+    // userid the `members:` map gives that name (WeCom only knows members who wrote to the bot).
+    const idOf = (who: string): string =>
+      members.find((m) => m.id === who || m.name === who)?.id
+      ?? Object.keys(config.members).find((id) => id === who || config.members[id] === who)
+      ?? who
+    const ids = [...new Set(secretaries.map(idOf))]
     for (const id of ids) await messenger.toContact(id, text).catch((err) => log.warn({ err, id }, 'secretary not told about webhook'))
   } catch (err) {
     log.error({ err, group: groupKey }, 'could not tell secretaries that the webhook is gone')
