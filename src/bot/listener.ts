@@ -6,7 +6,7 @@ import type { HandledMessages } from '../store/handled-messages.ts'
 import type { Ctx } from './context.ts'
 import type { Outbox } from './outbox.ts'
 import type { Messenger } from './messenger.ts'
-import { may } from './roles.ts'
+import { may, rolesIn } from './roles.ts'
 
 const SORRY = '抱歉，处理这条消息时出了点问题，请稍后再试。'
 
@@ -27,12 +27,18 @@ export function createMessageListener(opts: {
   const inFlight = new Set<Promise<void>>()
   let accepting = true
 
-  const groupsOf = async (contactId: string): Promise<GroupConfig[]> => {
+  const groupsOf = async (contact: { id: string; name: string }): Promise<GroupConfig[]> => {
     const found: GroupConfig[] = []
     for (const g of config.groups) {
+      // A secretary or organizer belongs to the group even when the puppet cannot list its
+      // members (WeCom only knows those who @-mentioned the bot there since the start).
+      if (rolesIn(g, contact).length > 1) {
+        found.push(g)
+        continue
+      }
       try {
         const room = await messenger.roomOf(g.key)
-        if ((await room.memberAll()).some((m) => m.id === contactId)) found.push(g)
+        if ((await room.memberAll()).some((m) => m.id === contact.id)) found.push(g)
       } catch { /* room not visible to this account */ }
     }
     return found
@@ -63,7 +69,7 @@ export function createMessageListener(opts: {
       if (!mentioned && !/^\s*[#＃]/.test(raw)) return undefined
     }
     text = text.replace(new RegExp(`^@${escape(config.bot.name)}[\\s\\u2005]*`), '').trim()
-    const senderGroups = group ? [group] : await groupsOf(talker.id)
+    const senderGroups = group ? [group] : await groupsOf({ id: talker.id, name: talker.name() })
     if (!senderGroups.length) {
       log.debug({ contactId: talker.id }, 'private message from someone outside the configured groups')
       return undefined
