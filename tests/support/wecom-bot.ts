@@ -1,0 +1,99 @@
+import path from 'node:path'
+import os from 'node:os'
+import fs from 'node:fs'
+import { Writable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import pino from 'pino'
+import { parseConfig, type Config } from '../../src/config.ts'
+import { startApp, type App } from '../../src/main.ts'
+import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { createKeys, type Keys } from '../../src/store/keys.ts'
+import { PuppetWecom, type PuppetWecomOptions } from '../../src/puppet-wecom/mod.ts'
+import { Scheduler } from '../../src/jobs/scheduler.ts'
+import { remindMissing } from '../../src/jobs/remind.ts'
+import { createBroadcastChannels } from '../../src/channels/broadcast-channels.ts'
+import type { Messenger } from '../../src/bot/messenger.ts'
+import { repoRoot } from './harness.ts'
+import type { FakeWecom } from './fake-wecom.ts'
+
+/** The bot's WeCom identity on the fake server. */
+export const WECOM_BOT = { botId: 'aib_e2e', secret: 'e2e-secret', botName: '学习助手' }
+
+/** Userids of the fake groups' people, as WeCom sends them, and their configured names. */
+export const people = {
+  zhangsan: '张三',
+  lisi: '李四',
+  zhangshuji: '张书记',
+  liweiyuan: '李委员',
+  wangshuji: '王书记',
+} as const
+
+/**
+ * Config of a WeCom deployment: groups named by chatid, names from `members:`, roles by name.
+ * `config` overrides top-level keys.
+ */
+export function wecomConfig(dataDir: string, config: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    bot: { name: WECOM_BOT.botName, puppet: 'wecom', sendIntervalMs: 0 },
+    materials: path.join(repoRoot, 'materials'),
+    dataDir,
+    groups: [
+      { id: 'wrGroupOne', secretaries: ['张书记'], organizers: ['李委员'] },
+      { id: 'wrGroupTwo', secretaries: ['王书记'], organizers: [] },
+    ],
+    members: { ...people },
+    ...config,
+  }
+}
+
+/** The whole bot (`startApp`, as `studybot start` wires it) on a PuppetWecom connected to the fake. */
+export interface WecomBot {
+  app: App
+  puppet: PuppetWecom
+  config: Config
+  redis: Redis
+  keys: Keys
+  /** Log lines (parsed JSON) written so far. */
+  logs: Array<Record<string, any>>
+  stop(): Promise<void>
+}
+
+/** Start the bot for a test against `fake`; backoffs are short so retries happen quickly. */
+export async function startWecomBot(o: {
+  fake: FakeWecom
+  redisUrl: string
+  config?: Record<string, unknown>
+  env?: NodeJS.ProcessEnv
+  puppet?: Partial<PuppetWecomOptions>
+}): Promise<WecomBot> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-wecom-'))
+  const config = parseConfig(wecomConfig(dataDir, o.config), path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
+  const logs: Array<Record<string, any>> = []
+  const log = pino({ level: 'debug', base: undefined }, new Writable({
+    write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
+  }))
+  const redis = await connectRedis(o.redisUrl)
+  const keys = createKeys(`wecom${randomBytes(4).toString('hex')}`)
+  const library = await (await import('../../src/cli/library.ts')).openLibrary(config, log)
+  const puppet = new PuppetWecom({
+    ...WECOM_BOT, wsUrl: o.fake.wsUrl, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
+    reconnectBaseMs: 10, retryBaseMs: 10, ...o.puppet,
+  })
+  let messenger: Messenger | undefined
+  const app = await startApp({
+    config, log, redis, library, keys, puppet,
+    // the same channels main.ts builds, with a short 45009 backoff
+    broadcastChannels: createBroadcastChannels(config, log, () => messenger!, { retryBaseMs: 10 }),
+    jobs: (deps, m) => [new Scheduler(deps, m, { remind: remindMissing, retryBaseMs: 10 })],
+  })
+  messenger = app.messenger
+  return {
+    app, puppet, config, redis, keys, logs,
+    async stop() {
+      await app.stop().catch(() => undefined)
+      await puppet.stop().catch(() => undefined)
+      await redis.quit().catch(() => redis.disconnect())
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
