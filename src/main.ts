@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.ts'
 import type { Redis } from './store/redis.ts'
 import { createKeys, type Keys } from './store/keys.ts'
 import { createHandledMessages } from './store/handled-messages.ts'
+import { createSeenMembers } from './store/seen-members.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { compose } from './bot/compose.ts'
 import { routes } from './bot/routes.ts'
@@ -73,6 +74,7 @@ export async function startApp(opts: {
   const listener = createMessageListener({
     deps, bot, outbox, messenger,
     handled: createHandledMessages(redis, deps.keys, log),
+    seen: createSeenMembers(redis, deps.keys, log),
     run: compose(routes),
   })
   const jobs = opts.jobs?.(deps, messenger) ?? []

@@ -3,6 +3,7 @@ import { types } from 'wechaty-puppet'
 import type { Deps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { HandledMessages } from '../store/handled-messages.ts'
+import type { SeenMembers } from '../store/seen-members.ts'
 import type { Ctx } from './context.ts'
 import type { Outbox } from './outbox.ts'
 import type { Messenger } from './messenger.ts'
@@ -20,9 +21,10 @@ export function createMessageListener(opts: {
   outbox: Outbox
   messenger: Messenger & { roomOf(groupKey: string): Promise<Room>; groupOf(room: Room): Promise<GroupConfig | undefined> }
   handled: HandledMessages
+  seen: SeenMembers
   run: (ctx: Ctx) => Promise<void>
 }) {
-  const { deps, bot, outbox, messenger, handled, run } = opts
+  const { deps, bot, outbox, messenger, handled, seen, run } = opts
   const { config, log, clock } = deps
   const inFlight = new Set<Promise<void>>()
   let accepting = true
@@ -38,8 +40,12 @@ export function createMessageListener(opts: {
       }
       try {
         const room = await messenger.roomOf(g.key)
-        if ((await room.memberAll()).some((m) => m.id === contact.id)) found.push(g)
+        if ((await room.memberAll()).some((m) => m.id === contact.id)) {
+          found.push(g)
+          continue
+        }
       } catch { /* room not visible to this account */ }
+      if (await seen.has(g.key, contact.id)) found.push(g)
     }
     return found
   }
@@ -78,6 +84,7 @@ export function createMessageListener(opts: {
       log.debug({ messageId: message.id }, 'duplicate delivery ignored')
       return undefined
     }
+    if (group) await seen.remember(group.key, talker.id)
     const sender = { id: talker.id, name: talker.name() }
     const defaultGroup = group ?? (senderGroups.length === 1 ? senderGroups[0] : undefined)
     return {

@@ -11,6 +11,7 @@ export function createKeys(prefix = 'studybot') {
     prefix,
     // pipeline
     handledMessage: (messageId: string) => `${prefix}:handled:${messageId}`,
+    seenMembers: (g: string) => `${group(g)}:seen-members`,
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
     llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
     embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,

@@ -144,6 +144,19 @@ describe('the bot on WeCom, end to end', () => {
     expect(reply.body.stream.content).toContain('导出文件已发送')
   })
 
+  it('after a restart, serves the private chat of a member who has spoken in a group before', async () => {
+    const first = await start()
+    await askInGroup('wrGroupOne', 'wangwu', '党员的权利有哪些？')
+    await first.stop()
+    bots.splice(bots.indexOf(first), 1)
+    // WeCom lists no group members; the bot remembers in Redis who spoke where
+    await start({ keys: first.keys })
+    const text = '重启之后私聊提交心得：学习了党员的权利，要正确行使权利，认真履行义务。'
+    const { reqId } = fake.pushPrivate({ userid: 'wangwu', text: `#心得 ${text}` })
+    const reply = await fake.waitForFrame('aibot_respond_msg', (f) => f.headers?.req_id === reqId && f.body?.stream?.finish === true)
+    expect(reply.body.stream.content).toContain('已收到')
+  })
+
   it('backs off and retries a 45009 on the long connection and on the group robot', async () => {
     await start({
       config: {

@@ -65,6 +65,8 @@ export async function startWecomBot(o: {
   config?: Record<string, unknown>
   env?: NodeJS.ProcessEnv
   puppet?: Partial<PuppetWecomOptions>
+  /** Reuse another bot's key space, as a restarted bot on the same Redis would. */
+  keys?: Keys
 }): Promise<WecomBot> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-wecom-'))
   const config = parseConfig(wecomConfig(dataDir, o.config), path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
@@ -73,7 +75,7 @@ export async function startWecomBot(o: {
     write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
   }))
   const redis = await connectRedis(o.redisUrl)
-  const keys = createKeys(`wecom${randomBytes(4).toString('hex')}`)
+  const keys = o.keys ?? createKeys(`wecom${randomBytes(4).toString('hex')}`)
   const library = await (await import('../../src/cli/library.ts')).openLibrary(config, log)
   const puppet = new PuppetWecom({
     ...WECOM_BOT, wsUrl: o.fake.wsUrl, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
