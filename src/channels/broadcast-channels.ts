@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Messenger } from '../bot/messenger.ts'
+import { tellSecretaries } from '../bot/tell-secretaries.ts'
 import type { BroadcastChannel } from '../bot/wechaty-messenger.ts'
 import { createWebhookSender, WebhookRemovedError, type WebhookSenderOptions } from './wecom-webhook/mod.ts'
 
@@ -23,7 +24,7 @@ export function createBroadcastChannels(
       try {
         await webhook.send(text, { mentions })
       } catch (err) {
-        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), config, group.key, group.secretaries, log, err.message)
+        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), config, group, removedNotice(group.topic ?? group.key, err.message), log)
         throw err
       }
     }
@@ -31,21 +32,6 @@ export function createBroadcastChannels(
   return channels
 }
 
-async function tellSecretaries(
-  messenger: Messenger, config: Config, groupKey: string, secretaries: readonly string[], log: Logger, reason: string,
-): Promise<void> {
-  const text = `【学习助手】“${groupKey}”的定时通知没有发出去：${reason}。请在企业微信中重新把群机器人加入该群，或更新配置中 webhook 对应的 key。`
-  try {
-    const members = await messenger.groupMembers(groupKey)
-    // Secretaries are usually configured by name; a contact id is the room member's id, else the
-    // userid the `members:` map gives that name (WeCom only knows members who wrote to the bot).
-    const idOf = (who: string): string =>
-      members.find((m) => m.id === who || m.name === who)?.id
-      ?? Object.keys(config.members).find((id) => id === who || config.members[id] === who)
-      ?? who
-    const ids = [...new Set(secretaries.map(idOf))]
-    for (const id of ids) await messenger.toContact(id, text).catch((err) => log.warn({ err, id }, 'secretary not told about webhook'))
-  } catch (err) {
-    log.error({ err, group: groupKey }, 'could not tell secretaries that the webhook is gone')
-  }
+function removedNotice(groupName: string, reason: string): string {
+  return `【学习助手】“${groupName}”的定时通知没有发出去：${reason}。请在企业微信中重新把群机器人加入该群，或更新配置中 webhook 对应的 key。`
 }

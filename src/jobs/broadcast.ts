@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
+import { tellSecretaries } from '../bot/tell-secretaries.ts'
 import { groupByName, type Config, type GroupConfig } from '../config.ts'
 import { formatInZone } from '../clock.ts'
 import { createAssignmentStore } from '../store/assignment-store.ts'
@@ -105,21 +106,6 @@ async function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Pr
 }
 
 /** Tell a group's secretaries privately (they are configured by name or id). */
-async function tellSecretaries(env: FireEnv, group: GroupConfig, text: string): Promise<number> {
-  const members = await env.messenger.groupMembers(group.key)
-  let told = 0
-  for (const who of group.secretaries) {
-    const m = members.find((x) => x.id === who) ?? members.find((x) => x.name === who)
-    if (!m) {
-      env.deps.log.warn({ group: group.key, secretary: who }, 'secretary not found in group')
-      continue
-    }
-    await env.messenger.toContact(m.id, text)
-    told++
-  }
-  return told
-}
-
 /**
  * Fire one schedule in one group: build the content, send it (with retries) and apply its
  * effects (cursor, assignment). Returns the firing to record; throws if it could not be sent.
@@ -147,7 +133,7 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       if (!step.passage) {
         if (!step.cursor.endAnnounced) {
           const title = step.passages[0].title
-          await tellSecretaries(env, group, `学习计划《${title}》在“${group.topic ?? group.key}”已全部发送完毕（共 ${step.passages.length} 段），定时任务 ${def.id} 不再发送。如需从头开始，可在配置中为它设置 wrap: true。`)
+          await tellSecretaries(env.messenger, deps.config, group, `学习计划《${title}》在“${group.topic ?? group.key}”已全部发送完毕（共 ${step.passages.length} 段），定时任务 ${def.id} 不再发送。如需从头开始，可在配置中为它设置 wrap: true。`, deps.log)
           await store.markEndAnnounced(group.key, def.id)
         }
         return firing('finished')
