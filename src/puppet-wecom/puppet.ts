@@ -187,7 +187,7 @@ export class PuppetWecom extends PUPPET.Puppet {
     let taken = false
     await this.queue.run(conversationId, 'text', async () => {
       const client = this.connected()
-      if (!taken) { reqId = this.windows.take(conversationId, mentionIdList); taken = true }
+      if (!taken) { reqId = this.windows.take(conversationId, mentionIdList, this.chatTypeOf(conversationId) === 2); taken = true }
       if (reqId) {
         try {
           return await client.replyStream({ headers: { req_id: reqId } }, randomUUID(), content, true)

@@ -9,8 +9,9 @@ interface Pending {
 
 /**
  * Incoming messages per conversation whose reply lifetime has not run out. A send to the
- * conversation takes one of them (the oldest from a mentioned user, else the oldest): each
- * req_id gets one finished reply; later sends go out proactively.
+ * conversation takes one of them (the oldest from a mentioned user; in a private chat, else the
+ * oldest): each req_id gets one finished reply; later sends go out proactively. In a group, a
+ * send that mentions none of the waiting askers (a scheduled broadcast) is never a reply.
  */
 export function createReplyWindows(opts: { lifetimeMs: number; clock: Clock }) {
   const pending = new Map<string, Pending[]>()
@@ -31,9 +32,11 @@ export function createReplyWindows(opts: { lifetimeMs: number; clock: Clock }) {
       pending.set(conversationId, list)
     },
     /** Take the req_id to answer in this conversation, if any is still inside its lifetime. */
-    take(conversationId: string, mentionIds: string[] = []): string | undefined {
+    take(conversationId: string, mentionIds: string[] = [], isGroup = false): string | undefined {
       const list = live(conversationId)
-      const index = Math.max(0, list.findIndex((p) => mentionIds.includes(p.userid)))
+      const mentioned = list.findIndex((p) => mentionIds.includes(p.userid))
+      if (mentioned < 0 && isGroup) return undefined
+      const index = Math.max(0, mentioned)
       const [taken] = list.splice(index, 1)
       if (!list.length) pending.delete(conversationId)
       return taken?.reqId

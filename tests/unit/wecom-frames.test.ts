@@ -29,3 +29,22 @@ describe('WeCom frames to Wechaty payloads', () => {
     expect(renderMentions('请交心得', [{ id: 'zs', name: '张三' }])).toBe('<@zs> 请交心得')
   })
 })
+
+describe('reply windows', () => {
+  it('answers the mentioned asker in a group, and never turns a broadcast into a reply', async () => {
+    const { createReplyWindows } = await import('../../src/puppet-wecom/reply-windows.ts')
+    const { createManualClock } = await import('../../src/clock.ts')
+    const clock = createManualClock(0)
+    const windows = createReplyWindows({ lifetimeMs: 60_000, clock })
+    windows.remember('group-1', 'req-a', 'zhangsan')
+    windows.remember('group-1', 'req-b', 'lisi')
+    // a broadcast mentions nobody who is waiting: it goes out proactively
+    expect(windows.take('group-1', [], true)).toBeUndefined()
+    expect(windows.take('group-1', ['lisi'], true)).toBe('req-b')
+    // in a private chat the waiting message is answered
+    windows.remember('lisi', 'req-c', 'lisi')
+    expect(windows.take('lisi', [], false)).toBe('req-c')
+    clock.advance(61_000)
+    expect(windows.take('group-1', ['zhangsan'], true)).toBeUndefined()
+  })
+})
