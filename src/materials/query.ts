@@ -11,6 +11,8 @@ export interface CleanQuery {
   expansions: string[]
   /** The member asked for the whole passage (原文/全文). */
   full: boolean
+  /** A pasted quiz question (blanks or lettered options): its wording should be found nearly verbatim. */
+  quiz: boolean
 }
 
 const FULL_TEXT = /(原文|全文|完整(内容|条文)?|整条)/
@@ -28,10 +30,11 @@ export function cleanQuery(raw: string): CleanQuery {
     if (body.trim()) options.push(body.trim())
     return m.startsWith('\n') || /^\s/.test(m) ? ' ' : m[0]!
   })
+  const quiz = options.length > 0 || new RegExp(BLANK.source).test(s)
   s = s.replace(BLANK, ' ')
   s = s.replace(FULL_TEXT, ' ').replace(REQUEST, ' ')
   const expansions = expandSynonyms(s)
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
-  return { text: s, options, expansions, full }
+  return { text: s, options, expansions, full, quiz }
 }

@@ -18,6 +18,12 @@ export interface RankingOptions {
   phraseWeight: number
   /** How many BM25 candidates the phrase coverage re-ranks. */
   rerankDepth: number
+  /** Exponent of the coordination factor: BM25 times the share of the question's terms the passage has. */
+  coordination: number
+  /** Share measured by term count, or by IDF mass so generic terms count little. */
+  coordinationBy: 'count' | 'idf'
+  /** Exponent of the document prior: the share of the question's IDF mass found anywhere in the passage's document. */
+  docPrior: number
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -30,6 +36,9 @@ export const DEFAULT_RANKING: RankingOptions = {
   synonymWeight: 0.5,
   phraseWeight: 0.5,
   rerankDepth: 50,
+  coordination: 1,
+  coordinationBy: 'count',
+  docPrior: 1,
 }
 
 /** An inverted index over passages with BM25F-style scoring. */
@@ -66,6 +75,11 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const avg = total / Math.max(1, passages.length) || 1
   const n = passages.length
   const scores = new Float64Array(n)
+  const matched = new Float64Array(n)
+  const docIds = new Map<string, number>()
+  const docOf = Int32Array.from(passages, (p) => docIds.get(p.doc) ?? (docIds.set(p.doc, docIds.size), docIds.size - 1))
+  const docCover = new Float64Array(docIds.size)
+  const docSeen = new Int32Array(docIds.size).fill(-1)
 
   const idf = (t: string) => {
     const df = postings.get(t)?.n ?? 0
@@ -83,26 +97,43 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
       for (const e of query.expansions) put(e, opts.synonymWeight)
       put(query.text, 1)
       let max = 0
+      let coordTotal = 0
       // a lone character the index has never seen (交 in 党费什么时候交) says little; do not count it
-      for (const [t, w] of weights) if (w === 1 && (t.length > 1 || postings.has(t))) max += idf(t)
+      for (const [t, w] of weights) {
+        if (w === 1 && (t.length > 1 || postings.has(t))) {
+          max += idf(t)
+          coordTotal += opts.coordinationBy === 'idf' ? idf(t) : 1
+        }
+      }
       if (max === 0 || n === 0) return []
 
       const touched: number[] = []
+      let termNo = 0
+      docCover.fill(0)
+      docSeen.fill(-1)
       for (const [t, w] of weights) {
         const list = postings.get(t)
+        termNo++
         if (!list) continue
         const weight = w * idf(t)
+        const coord = w === 1 ? (opts.coordinationBy === 'idf' ? idf(t) : 1) : 0
         for (let i = 0; i < list.n; i++) {
           const id = list.ids[i]!
           const f = list.tfs[i]!
           if (scores[id] === 0) touched.push(id)
+          matched[id] += coord
+          const d = docOf[id]!
+          if (w === 1 && docSeen[d] !== termNo) { docSeen[d] = termNo; docCover[d] += idf(t) }
           scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1 * (1 - opts.b + opts.b * lengths[id]! / avg))
         }
       }
       const hits: { id: number; score: number }[] = []
       for (const id of touched) {
-        if (!docs || docs.has(passages[id]!.doc)) hits.push({ id, score: scores[id]! / max })
+        const coord = opts.coordination ? Math.min(1, matched[id]! / coordTotal) ** opts.coordination : 1
+        const prior = opts.docPrior ? (docCover[docOf[id]!]! / max) ** opts.docPrior : 1
+        if (!docs || docs.has(passages[id]!.doc)) hits.push({ id, score: prior * coord * scores[id]! / max })
         scores[id] = 0
+        matched[id] = 0
       }
       const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
       const candidates = topK(hits, Math.max(k, opts.rerankDepth))
