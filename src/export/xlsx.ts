@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
 import type { Reflection } from '../store/reflection-store.ts'
@@ -5,6 +6,24 @@ import { EMPTY_MESSAGE, HEADERS, assignmentTitle, createParticipation, toRow, ty
 
 // Excel refuses cells longer than this
 const MAX_CELL = 32767
+// rows between checks of the zip's backlog; each check costs one event-loop turn at most
+const ROWS_PER_CHECK = 200
+
+/** What a write stream says about its backlog, in both Node's and the readable-stream package's streams. */
+type Sink = NodeJS.EventEmitter & { writableNeedDrain?: boolean; _writableState?: { needDrain?: boolean } }
+
+/**
+ * Wait until the zip has taken what the sheet wrote so far. exceljs's StreamBuf writes into the
+ * zip without backpressure (write() always returns true), so unless we wait here the uncompressed
+ * sheet XML piles up in memory while deflate and the file catch up. Archiver wraps the sheet in
+ * readable-stream's PassThrough, which predates `writableNeedDrain`, hence `_writableState`.
+ */
+async function zipCaughtUp(sheetStream: unknown): Promise<void> {
+  const pipes = (sheetStream as { pipes?: Sink[] }).pipes
+  if (!Array.isArray(pipes)) return yieldToIo()
+  const full = (s: Sink) => s.writableNeedDrain ?? s._writableState?.needDrain ?? false
+  for (const dest of pipes) while (full(dest)) await once(dest, 'drain')
+}
 
 /**
  * Write a workbook with a 心得 sheet (one row per reflection) and a 参与情况 sheet (member ×
@@ -19,8 +38,7 @@ export async function writeXlsx(out: string, reflections: AsyncIterable<Reflecti
   for await (const r of reflections) {
     sheet.addRow(toRow(r, ctx).map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL) : v))).commit()
     participation.add(r)
-    // let the zip and file streams drain, or compressed chunks pile up in memory
-    if (++count % 500 === 0) await yieldToIo()
+    if (++count % ROWS_PER_CHECK === 0) await zipCaughtUp((sheet as unknown as { stream: unknown }).stream)
   }
   if (!count) sheet.addRow([EMPTY_MESSAGE]).commit()
   sheet.commit()
@@ -28,11 +46,12 @@ export async function writeXlsx(out: string, reflections: AsyncIterable<Reflecti
   const grid = book.addWorksheet('参与情况')
   const columns = participation.columns()
   grid.addRow(['成员', '成员ID', ...columns.map((id) => assignmentTitle(ctx, id)), '提交次数']).commit()
-  for (const m of participation.rows()) {
+  const members = participation.rows()
+  for (const m of members) {
     const cells = columns.map((id) => (m.done.has(id) ? '已提交' : ''))
     grid.addRow([m.name, m.id, ...cells, cells.filter(Boolean).length]).commit()
   }
-  if (!participation.rows().length) grid.addRow([EMPTY_MESSAGE]).commit()
+  if (!members.length) grid.addRow([EMPTY_MESSAGE]).commit()
   grid.commit()
   await book.commit()
   return count
