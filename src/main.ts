@@ -10,6 +10,7 @@ import { createKeys, type Keys } from './store/keys.ts'
 import { createHandledMessages } from './store/handled-messages.ts'
 import { createSeenMembers } from './store/seen-members.ts'
 import type { MaterialLibrary } from './materials/types.ts'
+import { withConfiguredRanking } from './materials/hybrid-search.ts'
 import { compose } from './bot/compose.ts'
 import { routes } from './bot/routes.ts'
 import { createOutbox, type Outbox } from './bot/outbox.ts'
@@ -51,15 +52,13 @@ export async function startApp(opts: {
   /** Jobs to run while logged in, built from the deps and the messenger. */
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
 }): Promise<App> {
-  const { config, log, redis, library } = opts
+  const { config, log, redis } = opts
   const llm = config.llm
     ? new OpenAI({ baseURL: config.llm.baseURL, apiKey: config.secrets.llmApiKey ?? 'none', timeout: config.llm.timeoutMs, maxRetries: 0 })
     : undefined
-  const deps: Deps = {
-    config, log, redis, library, llm,
-    clock: opts.clock ?? systemClock,
-    keys: opts.keys ?? createKeys(),
-  }
+  const keys = opts.keys ?? createKeys()
+  const library = withConfiguredRanking(opts.library, { config, llm, log, redis, keys })
+  const deps: Deps = { config, log, redis, library, llm, keys, clock: opts.clock ?? systemClock }
 
   // reflections journaled while Redis was down reach it as soon as it is back
   const journalReplay = startJournalReplay(deps)

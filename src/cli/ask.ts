@@ -7,6 +7,7 @@ import { connectRedis, type Redis } from '../store/redis.ts'
 import { createKeys } from '../store/keys.ts'
 import { openCliMaterials } from '../materials/open-library.ts'
 import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
+import { withConfiguredRanking } from '../materials/hybrid-search.ts'
 
 const USAGE = `用法：studybot ask [--materials 目录] [--jsonl] ["问题"]
   给出问题时打印机器人的回复；不给问题时从标准输入逐行读取问题。
@@ -50,6 +51,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
         process.stderr.write(`${(err as Error).message}；本次不计入每日额度\n`)
       }
     }
+    deps.library = withConfiguredRanking(library, { config, llm: deps.llm, log, redis: deps.redis, keys: deps.keys })
   }
   const answer = async (q: string) => {
     const reply = await answerQuestion(deps, { question: q, memberId: 'cli' })
