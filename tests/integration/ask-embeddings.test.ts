@@ -1,4 +1,6 @@
 import http from 'node:http'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { randomBytes } from 'node:crypto'
@@ -23,7 +25,7 @@ import { startTestRedis, testClient } from '../support/redis.ts'
 // hashed dimensions, so unrelated texts are not identical.
 const CONCEPTS = [
   ['试用期', '转正', '预备期', '考察', '转为正式党员'],
-  ['党费', '交纳'],
+  ['党费', '会费', '交纳'],
   ['学习'],
   ['权利', '表决权', '选举权'],
   ['入党', '发展党员', '介绍人'],
@@ -156,6 +158,26 @@ describe('hybrid lexical + vector ranking', () => {
     // a new question: only the question itself is embedded
     await ask(hybrid(), '转正之前要考察多久？')
     expect(requests).toEqual([['转正之前要考察多久？']])
+  })
+
+  it('after the folder changes, embeds only the new passages', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-embed-'))
+    try {
+      fs.copyFileSync(path.join(materials, '党章.md'), path.join(dir, '党章.md'))
+      const folder = await createLibrary({ dir, log })
+      const library = withConfiguredRanking(folder, { config: settings(), llm: new OpenAI({ baseURL, apiKey: 'test' }), log, redis, keys })
+      expect((await ask(library, PARAPHRASE)).sources[0]!.citation).toContain('第七条')
+
+      requests.length = 0
+      fs.writeFileSync(path.join(dir, '学习安排.md'), '# 学习安排\n\n## 一、党费\n\n党员每月交纳党费，交给党小组长。\n')
+      await folder.reload()
+      const dues = await ask(library, '每个月的会费交给谁？')
+      expect(dues.sources[0]!.doc).toBe('学习安排.md')
+      expect(requests.flat().filter((t) => t.startsWith('《'))).toEqual([expect.stringContaining('党员每月交纳党费')])
+      library.close()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('sends texts in batches a small local server accepts', async () => {
