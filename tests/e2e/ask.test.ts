@@ -61,8 +61,8 @@ describe('answers from the study materials in chat', () => {
   })
 
   it('answers privately, and gives the full article when asked for 原文', async () => {
-    const [short] = await h.say('小明', '党员的权利有哪些', { private: true })
-    const [full] = await h.say('小明', '党员的权利有哪些 原文', { private: true })
+    const [short] = await h.say('小明', '党员享有哪些权利', { private: true })
+    const [full] = await h.say('小明', '党员享有哪些权利 原文', { private: true })
     expect(short).toMatchObject({ room: null, to: '小明' })
     expect(full.text.length).toBeGreaterThan(short.text.length)
     expect(full.text).toContain('第四条')
