@@ -92,7 +92,8 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
     '',
   ].join('\n') + '\n')
 
-  const pending = new Set<Promise<void>>()
+  // lines are said one after another, so pasted or piped input keeps its order
+  let queue: Promise<void> = Promise.resolve()
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) })
   const prompt = () => { rl.setPrompt(`${me}@${room ?? '私聊'}> `); rl.prompt() }
   rl.on('line', (input) => {
@@ -109,15 +110,16 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
       return done()
     }
     const mention = text.startsWith(`@${config.bot.name}`)
-    const said = sim.say(me, text, room ? { room, mention } : { private: true })
+    const [from, where] = [me, room ? { room, mention } : { private: true }]
+    queue = queue
+      .then(() => sim.say(from, text, where))
       .catch((err) => log.error({ err }, 'simulated message failed'))
-      .finally(() => { pending.delete(said); done() })
-    pending.add(said)
+      .finally(done)
   })
   prompt()
   return {
     rl,
     /** Wait for lines already typed to be answered (input piped in ends before the bot replies). */
-    idle: async () => { while (pending.size) await Promise.allSettled([...pending]) },
+    idle: () => queue,
   }
 }
