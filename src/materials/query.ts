@@ -1,5 +1,6 @@
 import { normalizeText } from './normalize.ts'
 import { expandSynonyms } from './synonyms.ts'
+import { matchForm } from './tokenize.ts'
 
 /** A member's question made ready for ranking. */
 export interface CleanQuery {
@@ -13,7 +14,18 @@ export interface CleanQuery {
   full: boolean
   /** A pasted quiz question (blanks or lettered options): its wording should be found nearly verbatim. */
   quiz: boolean
+  /**
+   * For each blank of a pasted quiz question, the text right before and after it (in match form, up to
+   * BLANK_CONTEXT characters, stopping at sentence ends and other blanks; empty at a sentence edge).
+   * The passage the question was copied from has both, a short filler apart.
+   */
+  blanks: BlankContext[]
 }
+
+export interface BlankContext { left: string; right: string }
+
+/** Characters of context kept on each side of a blank. */
+export const BLANK_CONTEXT = 4
 
 const FULL_TEXT = /(原文|全文|完整(内容|条文)?|整条)/
 const REQUEST = /(请问|请(你)?(给出|告诉我|说明|列出|发|查)一?下?|我想(知道|了解|问问?)|能不能|可以|帮我(查|找)?一?下?|给我)/g
@@ -31,10 +43,25 @@ export function cleanQuery(raw: string): CleanQuery {
     return m.startsWith('\n') || /^\s/.test(m) ? ' ' : m[0]!
   })
   const quiz = options.length > 0 || new RegExp(BLANK.source).test(s)
+  const blanks = blankContexts(s, options.length > 0)
   s = s.replace(BLANK, ' ')
   s = s.replace(FULL_TEXT, ' ').replace(REQUEST, ' ')
   const expansions = expandSynonyms(s)
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
-  return { text: s, options, expansions, full, quiz }
+  return { text: s, options, expansions, full, quiz, blanks }
+}
+
+/** Left and right context of each blank; blanks with no usable context on either side are left out. */
+function blankContexts(s: string, choice: boolean): BlankContext[] {
+  const parts = matchForm(s).split(BLANK)
+  const out: BlankContext[] = []
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const left = parts[i]!.split(/[。？！?!；;\n]/).at(-1)!.trim().slice(-BLANK_CONTEXT)
+    const right = parts[i + 1]!.split(/[。？！?!；;\n]/)[0]!.trim().slice(0, BLANK_CONTEXT)
+    // in a multiple-choice stem, a blank ending the sentence (…的是（ ）。) asks for the options: its context is no quotation
+    if (choice && right.length < 2) continue
+    if (left.length >= 2 || right.length >= 2) out.push({ left: left.length >= 2 ? left : '', right: right.length >= 2 ? right : '' })
+  }
+  return out
 }

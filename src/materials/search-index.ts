@@ -1,5 +1,5 @@
 import type { Hit, Passage } from './types.ts'
-import type { CleanQuery } from './query.ts'
+import type { BlankContext, CleanQuery } from './query.ts'
 import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
 
 /** Ranking settings; the defaults are the ones bench/qa.ts measured best. */
@@ -24,6 +24,13 @@ export interface RankingOptions {
   coordinationBy: 'count' | 'idf'
   /** Exponent of the document prior: the share of the question's IDF mass found anywhere in the passage's document. */
   docPrior: number
+  /**
+   * Share of a pasted quiz question's score given to blank alignment: whether the text before and
+   * after each blank appears in the passage a short filler apart (see blankAlignment).
+   */
+  blankWeight: number
+  /** Longest filler between a blank's contexts when the question has no options to measure. */
+  blankGap: number
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -39,6 +46,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   coordination: 1,
   coordinationBy: 'count',
   docPrior: 1,
+  blankWeight: 0.3,
+  blankGap: 24,
 }
 
 /** An inverted index over passages with BM25F-style scoring. */
@@ -142,6 +151,14 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
           h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * Math.max(...forms[h.id]!.map((w) => phraseCoverage(segments, w)))
         }
       }
+      if (opts.blankWeight > 0 && query.blanks.length) {
+        const options = query.options.map(flatForm).filter(Boolean)
+        const gap = options.length ? Math.max(...options.map((o) => o.length)) + 4 : opts.blankGap
+        for (const h of candidates) {
+          const align = blankAlignment(query.blanks, matchForm(passages[h.id]!.text), options, gap)
+          h.score = (1 - opts.blankWeight) * h.score + opts.blankWeight * align
+        }
+      }
       return topK(candidates, k).map((h) => ({ passage: passages[h.id]!, score: h.score }))
     },
   }
@@ -188,4 +205,45 @@ function phraseCoverage(segments: string[], text: string): number {
     }
   }
   return total ? covered / total : 0
+}
+
+const flatForm = (s: string) => matchForm(s).replace(/[\s，。、；：“”‘’（）《》,.;:()"']/g, '')
+
+/**
+ * How well a passage fits the blanks of a quiz question copied from it. Per blank: the share of its
+ * context characters found as an end of the left context and a start of the right one (2+ characters
+ * each) with a filler of 1 to `maxGap` characters between them, within one sentence (for a multiple-choice question, a
+ * filler that is part of an option); without such a pair, half the share of the better side found on
+ * its own. A blank at a sentence edge has one side: the share of it found. The mean over the blanks.
+ */
+export function blankAlignment(blanks: readonly BlankContext[], text: string, options: readonly string[], maxGap: number): number {
+  let sum = 0
+  for (const { left, right } of blanks) {
+    const l = sideFound(text, left, 'end')
+    const r = sideFound(text, right, 'start')
+    if (!left || !right) { sum += (l + r) / (left.length + right.length); continue }
+    let best = Math.max(l / left.length, r / right.length) / 2
+    for (let ll = l; ll >= 2; ll--) {
+      const lc = left.slice(-ll)
+      for (let at = text.indexOf(lc); at >= 0; at = text.indexOf(lc, at + 1)) {
+        const end = at + ll
+        for (let rr = r; rr >= 2 && (ll + rr) / (left.length + right.length) > best; rr--) {
+          const next = text.indexOf(right.slice(0, rr), end + 1)
+          if (next < 0 || next - end > maxGap || /[。；！？\n]/.test(text.slice(end, next))) continue
+          const filler = flatForm(text.slice(end, next))
+          if (!options.length || (filler && options.some((o) => o.includes(filler)))) best = (ll + rr) / (left.length + right.length)
+        }
+      }
+    }
+    sum += best
+  }
+  return blanks.length ? sum / blanks.length : 0
+}
+
+/** Length of the longest end (or start) of `context`, 2+ characters, found in `text`; 0 if none. */
+function sideFound(text: string, context: string, from: 'start' | 'end'): number {
+  for (let n = context.length; n >= 2; n--) {
+    if (text.includes(from === 'end' ? context.slice(-n) : context.slice(0, n))) return n
+  }
+  return 0
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { cleanQuery } from '../../src/materials/query.ts'
-import { buildSearchIndex } from '../../src/materials/search-index.ts'
+import { blankAlignment, buildSearchIndex } from '../../src/materials/search-index.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
 import { digitizeCounts } from '../../src/materials/numbers.ts'
@@ -16,6 +16,13 @@ describe('cleanQuery', () => {
   it('strips underscores and question words', () => {
     expect(cleanQuery('坚持____在我国现代化建设全局中的核心地位。').text).toBe('坚持 在我国现代化建设全局中的核心地位。')
     expect(cleanQuery('预备党员的预备期是多久？').text).toMatch(/^预备党员的预备期是?$/)
+  })
+
+  it('keeps the text around each blank, up to sentence ends and other blanks', () => {
+    expect(cleanQuery('用____武装全党是党的思想建设的根本任务。').blanks).toEqual([{ left: '', right: '武装全党' }])
+    expect(cleanQuery('坚持____、____一体推进，同时发力。').blanks).toEqual([{ left: '坚持', right: '' }, { left: '', right: '一体推进' }])
+    // a multiple-choice stem ending in its blank asks for the options; its wording is no quotation
+    expect(cleanQuery('以下由党的全国代表大会选举产生的是（ ）。\nA. 中央政治局\nB. 中央委员会').blanks).toEqual([])
   })
 
   it('notices a request for the full text', () => {
@@ -65,5 +72,35 @@ describe('search and answer', () => {
     const answer = extractiveAnswer('嫦娥五号是哪一年发射的？', index.search(cleanQuery('嫦娥五号是哪一年发射的？'), 5), { answerChars: 300 })
     expect(answer.answered).toBe(false)
     expect(answer.text).toContain('没有找到')
+  })
+})
+
+describe('blank alignment', () => {
+  const blanks = cleanQuery('坚持____的鲜明导向，抓党建促乡村振兴。').blanks
+
+  it('is 1 where the text around the blank is found a short filler apart', () => {
+    expect(blankAlignment(blanks, '坚持大抓基层的鲜明导向，抓党建促乡村振兴。', [], 24)).toBe(1)
+    expect(blankAlignment(blanks, '强化县级党委抓乡促村责任。', [], 24)).toBe(0)
+    // one side only, or both but not around one filler within a sentence: half of the better side
+    expect(blankAlignment(blanks, '突出大抓基层的鲜明导向。', [], 24)).toBe(0.5)
+    expect(blankAlignment(blanks, '坚持党建引领。树立的鲜明导向。', [], 24)).toBe(0.5)
+  })
+
+  it('with options, counts only a filler that is part of an option', () => {
+    const choice = cleanQuery('坚持（ ）的鲜明导向。\nA. 大抓基层\nB. 以人为本')
+    expect(blankAlignment(choice.blanks, '坚持大抓基层的鲜明导向。', choice.options, 24)).toBe(1)
+    expect(blankAlignment(choice.blanks, '坚持问题导向的鲜明导向。', choice.options, 24)).toBe(0.5)
+  })
+
+  it('ranks the passage the quiz sentence was copied from first among look-alikes', () => {
+    const passages = splitPassages('jueding.txt', [
+      '关于加强基层党建的意见',
+      '一、坚持党建引领',
+      '坚持问题导向。树立党建引领的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。',
+      '二、大抓基层',
+      '坚持大抓基层的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。',
+    ].join('\n'))
+    const hit = buildSearchIndex(passages).search(cleanQuery('坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。'), 1)[0]!
+    expect(hit.passage.text).toContain('大抓基层')
   })
 })
