@@ -89,6 +89,8 @@ console.log(row('node-cron 裸任务（基线）', bare))
 console.log(row('Scheduler：时间点→该任务首条发送', firstDelays))
 console.log(row('Scheduler：时间点→该任务第 50 个群', lastDelays))
 console.log(`  每个时间点发送 ${Math.round(sends / slotsMeasured)} 条（应为 5000）`)
+const ratio = (xs: number[], p: number) => (pct(xs, p) / Math.max(1, pct(bare, p))).toFixed(1)
+console.log(`  与基线之比：首条发送 p50 ${ratio(firstDelays, 50)}×、p99 ${ratio(firstDelays, 99)}×；第 50 个群 p50 ${ratio(lastDelays, 50)}×、p99 ${ratio(lastDelays, 99)}×`)
 
 // --- 2. idle CPU and memory with 1,000 schedules -------------------------------------------------
 const idleMs = 32_000 // includes one periodic resync (every 30 s)
@@ -120,6 +122,7 @@ await idleScheduler.stop()
 console.log(`  node-cron 裸任务（基线）            CPU ${bareIdle.cpuPct.toFixed(2)}%   RSS ${bareIdle.rssMb.toFixed(0)} MB`)
 console.log(`  Scheduler（${idleMs / 1000} s，含一次周期同步）   CPU ${schedIdle.cpuPct.toFixed(2)}%   RSS ${schedIdle.rssMb.toFixed(0)} MB   堆增量 ${((heapAfter - heapBefore) / 2 ** 20).toFixed(1)} MB`)
 console.log(`  （进程起始 RSS ${(before.rss / 2 ** 20).toFixed(0)} MB）`)
+console.log(`  与基线之比：CPU ${(schedIdle.cpuPct / Math.max(0.01, bareIdle.cpuPct)).toFixed(2)}×、RSS ${(schedIdle.rssMb / bareIdle.rssMb).toFixed(2)}×`)
 
 redis.disconnect()
 await server.stop()
