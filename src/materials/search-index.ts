@@ -31,6 +31,19 @@ export interface RankingOptions {
   blankWeight: number
   /** Longest filler between a blank's contexts when the question has no options to measure. */
   blankGap: number
+  /**
+   * How much a term in the passage's lead sentence counts (its first sentence, up to the first
+   * 。：；, which states what an article or section is about), added after length normalisation so
+   * a long article whose lead sentence matches is not outweighed by a short passage; 0 = off.
+   */
+  leadWeight: number
+  /** Longest lead sentence (characters) taken as a field; a longer first sentence is no lead. */
+  leadMax: number
+  /**
+   * For a passage made of enumerated items (（一）…, 1. …), the length used in normalisation is
+   * capped at this multiple of the average passage length; 0 = no cap.
+   */
+  enumLengthCap: number
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -48,6 +61,9 @@ export const DEFAULT_RANKING: RankingOptions = {
   docPrior: 1,
   blankWeight: 0.3,
   blankGap: 24,
+  leadWeight: 5,
+  leadMax: 110,
+  enumLengthCap: 0,
 }
 
 /** An inverted index over passages with BM25F-style scoring. */
@@ -68,7 +84,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const titleTokens = new Map<string, string[]>()
   let total = 0
 
-  passages.forEach((p, id) => {
+  const fields: { tf: Map<string, number>; lead: Set<string> }[] = []
+  passages.forEach((p) => {
     const tf = new Map<string, number>()
     const body = tokenize(p.text)
     for (const t of body) tf.set(t, (tf.get(t) ?? 0) + 1)
@@ -76,12 +93,22 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     let title = titleTokens.get(p.title)
     if (!title) titleTokens.set(p.title, title = [...new Set(tokenize(p.title))])
     for (const t of title) tf.set(t, (tf.get(t) ?? 0) + opts.titleWeight)
-    lengths[id] = body.length
+    const lead = opts.leadWeight ? leadSentence(p.text, opts.leadMax) : ''
+    lengths[fields.length] = body.length
+    fields.push({ tf, lead: new Set(lead ? tokenize(lead) : []) })
     forms.push(sentenceWindows(matchForm(p.text)))
     total += body.length
-    for (const [t, f] of tf) add(postings, t, id, f)
   })
   const avg = total / Math.max(1, passages.length) || 1
+  // Postings hold the normalised term frequency: body, heading and title normalised by the body's
+  // length (BM25 with b), the lead sentence added unnormalised (it is short and states the topic).
+  fields.forEach(({ tf, lead }, id) => {
+    let len = lengths[id]!
+    if (opts.enumLengthCap > 0 && isEnumerated(passages[id]!.text)) len = Math.min(len, opts.enumLengthCap * avg)
+    const norm = 1 - opts.b + opts.b * len / avg
+    for (const t of lead) if (!tf.has(t)) tf.set(t, 0)
+    for (const [t, f] of tf) add(postings, t, id, f / norm + (lead.has(t) ? opts.leadWeight : 0))
+  })
   const n = passages.length
   const scores = new Float64Array(n)
   const matched = new Float64Array(n)
@@ -133,7 +160,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
           matched[id] += coord
           const d = docOf[id]!
           if (w === 1 && docSeen[d] !== termNo) { docSeen[d] = termNo; docCover[d] += idf(t) }
-          scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1 * (1 - opts.b + opts.b * lengths[id]! / avg))
+          scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1)
         }
       }
       const hits: { id: number; score: number }[] = []
@@ -162,6 +189,20 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
       return topK(candidates, k).map((h) => ({ passage: passages[h.id]!, score: h.score }))
     },
   }
+}
+
+/**
+ * A passage's lead sentence: its text up to the first 。：；！？ or line end, without a leading
+ * article label (第三条); '' when that sentence is longer than `max` characters.
+ */
+export function leadSentence(text: string, max: number): string {
+  const first = /^[^。：:；;！？\n]*/.exec(text.replace(/^第[一二三四五六七八九十百零〇两0-9]+条\s*/, ''))![0].trim()
+  return first.length >= 2 && first.length <= max ? first : ''
+}
+
+/** Whether a passage is a list: two or more lines that start with an item number. */
+function isEnumerated(text: string): boolean {
+  return (text.match(/(^|\n)(（[一二三四五六七八九十0-9]+）|\([0-9一二三四五六七八九十]+\)|[0-9]{1,2}[.．、])/g) ?? []).length >= 2
 }
 
 function add(postings: Map<string, Postings>, t: string, id: number, f: number): void {
