@@ -73,7 +73,7 @@ export interface SearchIndex {
   search(query: CleanQuery, k: number, docs?: ReadonlySet<string>): Hit[]
 }
 
-interface Postings { ids: Int32Array; tfs: Float32Array; n: number }
+interface Postings { ids: Int32Array; tfs: Float32Array; n: number; lead?: Uint8Array }
 
 /** Build the index; cost is linear in the text size. */
 export function buildSearchIndex(passages: readonly Passage[], opts: RankingOptions = DEFAULT_RANKING): SearchIndex {
@@ -84,8 +84,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const titleTokens = new Map<string, string[]>()
   let total = 0
 
-  const fields: { tf: Map<string, number>; lead: Set<string> }[] = []
-  passages.forEach((p) => {
+  passages.forEach((p, id) => {
     const tf = new Map<string, number>()
     const body = tokenize(p.text)
     for (const t of body) tf.set(t, (tf.get(t) ?? 0) + 1)
@@ -93,22 +92,25 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     let title = titleTokens.get(p.title)
     if (!title) titleTokens.set(p.title, title = [...new Set(tokenize(p.title))])
     for (const t of title) tf.set(t, (tf.get(t) ?? 0) + opts.titleWeight)
-    const lead = opts.leadWeight ? leadSentence(p.text, opts.leadMax) : ''
-    lengths[fields.length] = body.length
-    fields.push({ tf, lead: new Set(lead ? tokenize(lead) : []) })
+    const leadText = opts.leadWeight ? leadSentence(p.text, opts.leadMax) : ''
+    const lead = new Set(leadText ? tokenize(leadText) : [])
+    for (const t of lead) if (!tf.has(t)) tf.set(t, 0)
+    lengths[id] = body.length
     forms.push(sentenceWindows(matchForm(p.text)))
     total += body.length
+    for (const [t, f] of tf) add(postings, t, id, f, lead.has(t))
   })
   const avg = total / Math.max(1, passages.length) || 1
-  // Postings hold the normalised term frequency: body, heading and title normalised by the body's
-  // length (BM25 with b), the lead sentence added unnormalised (it is short and states the topic).
-  fields.forEach(({ tf, lead }, id) => {
-    let len = lengths[id]!
-    if (opts.enumLengthCap > 0 && isEnumerated(passages[id]!.text)) len = Math.min(len, opts.enumLengthCap * avg)
-    const norm = 1 - opts.b + opts.b * len / avg
-    for (const t of lead) if (!tf.has(t)) tf.set(t, 0)
-    for (const [t, f] of tf) add(postings, t, id, f / norm + (lead.has(t) ? opts.leadWeight : 0))
+  // Postings end up holding the normalised term frequency: body, heading and title normalised by the
+  // body's length (BM25 with b), the lead sentence added unnormalised (it is short and states the topic).
+  const norms = Float32Array.from(passages, (p, id) => {
+    const len = opts.enumLengthCap > 0 && isEnumerated(p.text) ? Math.min(lengths[id]!, opts.enumLengthCap * avg) : lengths[id]!
+    return 1 - opts.b + opts.b * len / avg
   })
+  for (const list of postings.values()) {
+    for (let i = 0; i < list.n; i++) list.tfs[i] = list.tfs[i]! / norms[list.ids[i]!]! + (list.lead?.[i] ? opts.leadWeight : 0)
+    list.lead = undefined
+  }
   const n = passages.length
   const scores = new Float64Array(n)
   const matched = new Float64Array(n)
@@ -205,7 +207,7 @@ function isEnumerated(text: string): boolean {
   return (text.match(/(^|\n)(（[一二三四五六七八九十0-9]+）|\([0-9一二三四五六七八九十]+\)|[0-9]{1,2}[.．、])/g) ?? []).length >= 2
 }
 
-function add(postings: Map<string, Postings>, t: string, id: number, f: number): void {
+function add(postings: Map<string, Postings>, t: string, id: number, f: number, lead: boolean): void {
   let list = postings.get(t)
   if (!list) postings.set(t, list = { ids: new Int32Array(4), tfs: new Float32Array(4), n: 0 })
   if (list.n === list.ids.length) {
@@ -215,7 +217,13 @@ function add(postings: Map<string, Postings>, t: string, id: number, f: number):
     tfs.set(list.tfs)
     list.ids = ids
     list.tfs = tfs
+    if (list.lead) {
+      const leads = new Uint8Array(list.n * 2)
+      leads.set(list.lead)
+      list.lead = leads
+    }
   }
+  if (lead) (list.lead ??= new Uint8Array(list.ids.length))[list.n] = 1
   list.ids[list.n] = id
   list.tfs[list.n] = f
   list.n++
