@@ -65,7 +65,7 @@ async function benchSubmissions(redisUrl: string, dir: string) {
   const { openLibrary } = await import('../src/cli/library.ts')
   const { createAssignmentStore } = await import('../src/store/assignment-store.ts')
   const { compose } = await import('../src/bot/compose.ts')
-  const { reflectionRoutes } = await import('../src/handlers/reflection-routes.ts')
+  const { routes } = await import('../src/bot/routes.ts')
 
   const redis = await connectRedis(redisUrl)
   const d = await benchDeps(redis, 'bench1', dir, { bot: { name: '学习助手', sendIntervalMs: 0 }, materials: path.join(import.meta.dirname, '..', 'materials') })
@@ -121,7 +121,7 @@ async function benchSubmissions(redisUrl: string, dir: string) {
     const singleMs = performance.now() - t0
 
     // the reflection routes alone with a stub context (no Wechaty, no listener, no outbox)
-    const run = compose(reflectionRoutes)
+    const run = compose(routes)
     const group = d.config.groups[0]
     const ctx = (i: number): Ctx => ({
       deps: d, messenger: {} as Ctx['messenger'], messageId: `chain${i}`, text: `#心得 ${essay(i)}`, mentioned: false,

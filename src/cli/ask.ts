@@ -5,7 +5,7 @@ import { ConfigError } from '../config.ts'
 import { systemClock } from '../clock.ts'
 import { connectRedis, type Redis } from '../store/redis.ts'
 import { createKeys } from '../store/keys.ts'
-import { openCliMaterials } from '../materials/open-library.ts'
+import { openCliMaterials } from './library.ts'
 import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
 import { withConfiguredRanking } from '../materials/hybrid-search.ts'
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../config.ts'
-import { openCliMaterials } from '../materials/open-library.ts'
+import { openCliMaterials } from './library.ts'
 
 const USAGE = `用法：studybot ingest [目录]
   读取学习材料目录（默认为配置中的 materials），显示文档数、段落数、用时和跳过的文件。`

@@ -1,9 +1,36 @@
-import type { Config } from '../config.ts'
-import type { Logger } from '../log.ts'
+import fs from 'node:fs'
+import path from 'node:path'
+import { configPath, loadConfig, parseConfig, type Config } from '../config.ts'
+import { createLogger, type Logger } from '../log.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
-import { createLibrary } from '../materials/library.ts'
+import { createLibrary, type FolderLibrary } from '../materials/library.ts'
 
 /** Load the configured materials folder for the bot, watching it for changes. */
 export async function openLibrary(config: Config, log: Logger): Promise<MaterialLibrary> {
   return createLibrary({ dir: config.materials, log, watch: true })
+}
+
+/** Config and library for a materials CLI command (search, ask, ingest). */
+export interface CliMaterials {
+  config: Config
+  library: FolderLibrary
+  log: Logger
+}
+
+/**
+ * Load the config (--config, STUDYBOT_CONFIG, config/studybot.yaml) and the materials folder;
+ * `materials` (from --materials) overrides the config's folder. Without a config file the
+ * command still runs on --materials with default settings, fully offline.
+ */
+export async function openCliMaterials(flags: { config?: string; materials?: string }, env: NodeJS.ProcessEnv,
+  onProgress?: (done: number, total: number, doc: string) => void): Promise<CliMaterials> {
+  const file = configPath(flags.config, env)
+  const explicit = Boolean(flags.config ?? env.STUDYBOT_CONFIG)
+  const base = !explicit && flags.materials && !fs.existsSync(file)
+    ? parseConfig({ groups: [{ topic: '命令行' }] }, file, env)
+    : loadConfig(file, env)
+  const config: Config = flags.materials ? { ...base, materials: path.resolve(flags.materials) } : base
+  const log = createLogger({ fd: 2, level: env.LOG_LEVEL ?? 'error', pretty: false })
+  const library = await createLibrary({ dir: config.materials, log, onProgress })
+  return { config, library, log }
 }

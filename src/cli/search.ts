@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import readline from 'node:readline'
 import { ConfigError } from '../config.ts'
-import { openCliMaterials } from '../materials/open-library.ts'
+import { openCliMaterials } from './library.ts'
 
 const USAGE = `用法：studybot search [--materials 目录] [--k 条数] [--jsonl] [问题]
   不给问题时从标准输入逐行读取问题；--jsonl 每行输出一个 JSON：{"q","hits":[{"doc","citation","text","score"}]}`

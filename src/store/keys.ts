@@ -23,7 +23,6 @@ export function createKeys(prefix = 'studybot') {
     assignments: (g: string) => `${group(g)}:assignments`,
     assignment: (g: string, id: string) => `${group(g)}:assignment:${id}`,
     submitters: (g: string, assignmentId: string) => `${group(g)}:assignment:${assignmentId}:submitters`,
-    journalApplied: () => `${prefix}:journal:applied`,
     // schedules
     chatSchedules: () => `${prefix}:schedules`,
     scheduleState: (scheduleId: string) => `${prefix}:schedule:${scheduleId}:state`,

@@ -10,7 +10,6 @@ import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { journalOf, startJournalReplay } from '../../src/store/reflection-journal.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
 
-// Until the lead adds reflectionRoutes to src/bot/routes.ts, run them first; afterwards this is a no-op.
 const G1 = '第一党支部学习群'
 const G2 = '第二党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */

@@ -7,7 +7,6 @@ import { startHarness, type Harness } from '../support/harness.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { remindMissing } from '../../src/jobs/remind.ts'
 
-// Until the lead adds scheduleRoutes to src/bot/routes.ts, run them first; afterwards this is a no-op.
 const G1 = '第一党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */
 const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, '') ?? ''
