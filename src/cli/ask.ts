@@ -6,6 +6,7 @@ import { systemClock } from '../clock.ts'
 import { connectRedis, type Redis } from '../store/redis.ts'
 import { createKeys } from '../store/keys.ts'
 import { openCliMaterials } from './library.ts'
+import { argErrorText } from './args.ts'
 import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
 import { withConfiguredRanking } from '../materials/hybrid-search.ts'
 
@@ -24,7 +25,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       options: { materials: { type: 'string' }, config: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }))
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`)
+    process.stderr.write(`${argErrorText(err)}\n${USAGE}\n`)
     return 2
   }
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../config.ts'
 import { openCliMaterials } from './library.ts'
+import { argErrorText } from './args.ts'
 
 const USAGE = `用法：studybot ingest [目录]
   读取学习材料目录（默认为配置中的 materials），显示文档数、段落数、用时和跳过的文件。`
@@ -17,7 +18,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       options: { config: { type: 'string' }, materials: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }))
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`)
+    process.stderr.write(`${argErrorText(err)}\n${USAGE}\n`)
     return 2
   }
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import readline from 'node:readline'
 import { ConfigError } from '../config.ts'
 import { openCliMaterials } from './library.ts'
+import { argErrorText } from './args.ts'
 
 const USAGE = `用法：studybot search [--materials 目录] [--k 条数] [--jsonl] [问题]
   不给问题时从标准输入逐行读取问题；--jsonl 每行输出一个 JSON：{"q","hits":[{"doc","citation","text","score"}]}`
@@ -16,7 +17,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       options: { materials: { type: 'string' }, config: { type: 'string' }, k: { type: 'string', default: '5' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }))
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`)
+    process.stderr.write(`${argErrorText(err)}\n${USAGE}\n`)
     return 2
   }
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }
