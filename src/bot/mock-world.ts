@@ -16,6 +16,8 @@ export interface SentMessage {
 /** The mock puppet with the bot's outgoing messages reported as SentMessage events. */
 class RecordingPuppet extends PuppetMock {
   readonly sent = new EventEmitter()
+  /** Contents of the files the bot sent, by file name (tests read exports back from here). */
+  readonly files = new Map<string, Buffer>()
 
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     await super.messageSendText(conversationId, text)
@@ -24,7 +26,9 @@ class RecordingPuppet extends PuppetMock {
 
   override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void> {
     // the mock stores files as JSON, which only base64 and URL boxes support
-    await super.messageSendFile(conversationId, FileBox.fromBase64(await file.toBase64(), file.name))
+    const data = await file.toBuffer()
+    this.files.set(file.name, data)
+    await super.messageSendFile(conversationId, FileBox.fromBase64(data.toString('base64'), file.name))
     this.sent.emit('sent', this.describe(conversationId, { text: '', mentions: [], file: file.name }))
   }
 

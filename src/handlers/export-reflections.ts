@@ -46,9 +46,15 @@ export const exportReflections: Handler = async (ctx, next) => {
   const stamp = dateInZone(clock.now(), config.timezone)
   const out = path.join(dir, `${stamp}-${randomBytes(4).toString('hex')}.xlsx`)
   const members = await countedMembers(ctx.messenger, group).catch(() => [])
-  const count = await exportGroup(ctx.deps, group, { format: 'xlsx', out, ...range, members })
-  const span = range.since ? `${range.since}至${range.until ?? stamp}` : `截至${stamp}`
-  await ctx.sendFilePrivately(FileBox.fromFile(out, `心得汇总-${groupName(group)}-${span}.xlsx`))
+  let count: number
+  try {
+    count = await exportGroup(ctx.deps, group, { format: 'xlsx', out, ...range, members })
+    const span = range.since ? `${range.since}至${range.until ?? stamp}` : `截至${stamp}`
+    // the puppet reads the file while sending; it is not kept afterwards (the data stays in Redis)
+    await ctx.sendFilePrivately(FileBox.fromBuffer(fs.readFileSync(out), `心得汇总-${groupName(group)}-${span}.xlsx`))
+  } finally {
+    fs.rmSync(out, { force: true })
+  }
   const summary = count ? `共 ${count} 篇心得` : '所选范围内没有心得'
   await (ctx.isPrivate ? ctx.reply(`${groupName(group)}：${summary}，导出文件已发送。`) : ctx.reply(`已将导出文件私信发给你（${summary}）。`))
 }

@@ -92,9 +92,10 @@ describe('reflections end to end', () => {
     expect(file.file).toMatch(/^心得汇总-第一党支部学习群-.*\.xlsx$/)
     expect(replies.filter((m) => m.room === G1 && m.file)).toEqual([])
     expect(replies.find((m) => m.room === G1)?.text).toContain('已将导出文件私信发给你')
-    const exported = fs.readdirSync(path.join(dir, 'data', 'exports')).map((f) => path.join(dir, 'data', 'exports', f))
     const book = new ExcelJS.Workbook()
-    await book.xlsx.readFile(exported[0])
+    await book.xlsx.load(h.world.puppet.files.get(file.file!)! as never)
+    // nothing is left behind on the bot's disk
+    expect(fs.readdirSync(path.join(dir, 'data', 'exports'))).toEqual([])
     const names = book.getWorksheet('心得')!.getColumn(3).values.slice(2)
     expect(names).toEqual(['小明', '小刚'])
     expect(book.getWorksheet('参与情况')!.getRow(1).values).toContain('学习党章')

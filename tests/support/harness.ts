@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import { randomBytes } from 'node:crypto'
@@ -20,7 +22,6 @@ export function baseConfig(): Record<string, unknown> {
   return {
     bot: { name: '学习助手', sendIntervalMs: 0 },
     materials: path.join(repoRoot, 'materials'),
-    dataDir: path.join(repoRoot, '.studybot', 'test'),
     groups: [
       { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },
       { topic: '第二党支部学习群', secretaries: ['王书记'], organizers: ['赵委员'] },
@@ -56,7 +57,9 @@ export async function startHarness(o: {
   library?: MaterialLibrary
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
 }): Promise<Harness> {
-  const config = parseConfig({ ...baseConfig(), ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
+  // each bot gets its own data folder, so no two test processes share a reflection journal
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
+  const config = parseConfig({ ...baseConfig(), dataDir, ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
   const logs: Array<Record<string, unknown>> = []
   const log = pino({ level: 'debug' }, new Writable({
     write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
@@ -86,6 +89,7 @@ export async function startHarness(o: {
     async stop() {
       await sim.stop()
       await redis.quit().catch(() => redis.disconnect())
+      fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }
