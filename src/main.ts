@@ -66,14 +66,15 @@ export async function startApp(opts: {
   const outbox = createOutbox({
     log, intervalMs: config.bot.sendIntervalMs, maxBytes: config.bot.maxMessageBytes, retries: config.bot.sendRetries,
   })
+  const seen = createSeenMembers(redis, deps.keys, log)
   const messenger = createWechatyMessenger({
-    bot, config, outbox, log,
+    bot, config, outbox, log, seen,
     broadcastChannels: opts.broadcastChannels ?? createBroadcastChannels(config, log, () => messenger),
   })
   const listener = createMessageListener({
     deps, bot, outbox, messenger,
     handled: createHandledMessages(redis, deps.keys, log),
-    seen: createSeenMembers(redis, deps.keys, log),
+    seen,
     run: compose(routes),
   })
   const jobs = opts.jobs?.(deps, messenger) ?? []

@@ -5,6 +5,7 @@ import { findGroup } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Messenger, Member } from './messenger.ts'
 import type { Outbox } from './outbox.ts'
+import type { SeenMembers } from '../store/seen-members.ts'
 
 /** Sends a broadcast to a group by another channel (e.g. a WeCom group-robot webhook). */
 export type BroadcastChannel = (text: string, mentions: string[]) => Promise<void>
@@ -17,6 +18,8 @@ export function createWechatyMessenger(opts: {
   log: Logger
   /** Broadcast channel per group key, used for scheduled broadcasts when present. */
   broadcastChannels?: Record<string, BroadcastChannel>
+  /** Who has spoken in each group; completes the member list where the platform cannot list it. */
+  seen?: SeenMembers
 }): Messenger & { roomOf(groupKey: string): Promise<Room>; groupOf(room: Room): Promise<GroupConfig | undefined> } {
   const { bot, config, outbox } = opts
   const rooms = new Map<string, Room>()
@@ -70,8 +73,14 @@ export function createWechatyMessenger(opts: {
       const room = await roomOf(groupKey)
       await room.sync().catch(() => undefined)
       const self = bot.isLoggedIn ? bot.currentUser.id : undefined
-      const members = await room.memberAll()
-      return members.filter((m) => m.id !== self).map((m) => ({ id: m.id, name: m.name() }))
+      const members = (await room.memberAll()).map((m) => ({ id: m.id, name: m.name() }))
+      // WeCom lists only those who wrote since the bot started; add everyone who ever spoke there
+      for (const id of await opts.seen?.list(groupKey) ?? []) {
+        if (members.some((m) => m.id === id)) continue
+        const c = await bot.Contact.find({ id }).catch(() => undefined)
+        members.push({ id, name: c?.name() || config.members[id] || id })
+      }
+      return members.filter((m) => m.id !== self)
     },
   }
 }

@@ -14,6 +14,14 @@ export function createSeenMembers(redis: Redis, keys: Keys, log: Logger) {
     async remember(group: string, contactId: string): Promise<void> {
       await redis.sadd(keys.seenMembers(group), contactId).catch((err) => log.warn({ err, group }, 'seen members unavailable'))
     },
+    async list(group: string): Promise<string[]> {
+      try {
+        return await redis.smembers(keys.seenMembers(group))
+      } catch (err) {
+        log.warn({ err, group }, 'seen members unavailable')
+        return []
+      }
+    },
     async has(group: string, contactId: string): Promise<boolean> {
       try {
         return (await redis.sismember(keys.seenMembers(group), contactId)) === 1

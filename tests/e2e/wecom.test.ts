@@ -9,6 +9,7 @@ import { startFakeWecom, type FakeWecom, type ReceivedFrame } from '../support/f
 import { startWecomBot, wecomConfig, WECOM_BOT, type WecomBot } from '../support/wecom-bot.ts'
 import { repoRoot } from '../support/harness.ts'
 import { createReflectionStore } from '../../src/store/reflection-store.ts'
+import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { PuppetWecom } from '../../src/puppet-wecom/mod.ts'
 import pino from 'pino'
 
@@ -155,6 +156,21 @@ describe('the bot on WeCom, end to end', () => {
     const { reqId } = fake.pushPrivate({ userid: 'wangwu', text: `#心得 ${text}` })
     const reply = await fake.waitForFrame('aibot_respond_msg', (f) => f.headers?.req_id === reqId && f.body?.stream?.finish === true)
     expect(reply.body.stream.content).toContain('已收到')
+  })
+
+  it('after a restart, #统计 still counts members who spoke in the group before (WeCom lists none)', async () => {
+    const first = await start()
+    await askInGroup('wrGroupOne', 'zhangsan', '党员的权利有哪些？')
+    await askInGroup('wrGroupOne', 'lisi', '党费什么时候交？')
+    await first.stop()
+    bots.splice(bots.indexOf(first), 1)
+    const second = await start({ keys: first.keys })
+    const now = second.app.deps.clock.now()
+    await createAssignmentStore(second.redis, second.keys, second.app.deps.clock)
+      .open({ id: 'a1', group: 'wrGroupOne', title: '学习党章', dueAt: now + 86400000, openedAt: now - 1000 })
+    const reply = await askInGroup('wrGroupOne', 'zhangshuji', '#统计')
+    expect(reply.body.stream.content).toMatch(/未提交（\d+ 人）：.*张三/)
+    expect(reply.body.stream.content).toContain('李四')
   })
 
   it('backs off and retries a 45009 on the long connection and on the group robot', async () => {
