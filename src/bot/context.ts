@@ -32,16 +32,14 @@ export interface Ctx {
 /** A step in the message chain: handle the message, or call next() to pass it on. */
 export type Handler = (ctx: Ctx, next: () => Promise<void>) => Promise<void>
 
-/** If the text is `#name rest` (or `＃name rest`), the trimmed rest; otherwise undefined. */
+/**
+ * If the text is `#name rest` (or `＃name rest`, with or without a space after the name), the
+ * trimmed rest; otherwise undefined. The longest matching name wins (心得体会 before 心得).
+ */
 export function commandArgs(text: string, ...names: string[]): string | undefined {
-  const m = /^[#＃]\s*(\S+?)(?:\s+([\s\S]*))?$/.exec(text.trim())
+  const m = /^[#＃]\s*([\s\S]*)$/.exec(text.trim())
   if (!m) return undefined
-  for (const name of names) {
-    if (m[1] === name) return (m[2] ?? '').trim()
-    if (m[1].startsWith(name) && !m[2] && names.every((n) => n === name || !m[1].startsWith(n))) {
-      // "#心得内容" without a space still counts as "#心得 内容"
-      return m[1].slice(name.length).trim()
-    }
-  }
-  return undefined
+  const body = m[1]
+  const name = [...names].sort((a, b) => b.length - a.length).find((n) => body.startsWith(n))
+  return name === undefined ? undefined : body.slice(name.length).trim()
 }

@@ -27,14 +27,17 @@ export function createMessageListener(opts: {
   const { deps, bot, outbox, messenger, handled, seen, run } = opts
   const { config, log, clock } = deps
   const inFlight = new Set<Promise<void>>()
+  const bySender = new Map<string, Promise<void>>()
   let accepting = true
 
   const groupsOf = async (contact: { id: string; name: string }): Promise<GroupConfig[]> => {
     const found: GroupConfig[] = []
     for (const g of config.groups) {
       // A secretary or organizer belongs to the group even when the puppet cannot list its
-      // members (WeCom only knows those who @-mentioned the bot there since the start).
-      if (rolesIn(g, contact).length > 1) {
+      // members (WeCom only knows those who @-mentioned the bot there since the start) — but
+      // only by id or by the name the config itself gives that id, never by a chosen nickname.
+      const trusted = { id: contact.id, name: config.members[contact.id] ?? contact.id }
+      if (rolesIn(g, trusted).length > 1) {
         found.push(g)
         continue
       }
@@ -126,9 +129,15 @@ export function createMessageListener(opts: {
     /** The Wechaty 'message' listener; never rejects. */
     onMessage(message: Message): void {
       if (!accepting) return
-      const p = handle(message)
+      // one sender's messages run in order (#心得 then #撤回心得), different senders in parallel
+      const talkerId = message.talker()?.id ?? ''
+      const p = (bySender.get(talkerId) ?? Promise.resolve()).then(() => handle(message))
+      bySender.set(talkerId, p)
       inFlight.add(p)
-      void p.finally(() => inFlight.delete(p))
+      void p.finally(() => {
+        inFlight.delete(p)
+        if (bySender.get(talkerId) === p) bySender.delete(talkerId)
+      })
     },
     /** Stop taking messages and wait for the ones in flight. */
     async drain(): Promise<void> {

@@ -34,5 +34,9 @@ describe('commandArgs', () => {
     expect(commandArgs('#帮助', '帮助')).toBe('')
     expect(commandArgs('心得 内容', '心得')).toBeUndefined()
     expect(commandArgs('#修改心得 新内容', '心得')).toBeUndefined()
+    // no space after the name, and content with spaces and line breaks
+    expect(commandArgs('#心得今天学习了党章第一章。\n我认为 要带头。', '心得')).toBe('今天学习了党章第一章。\n我认为 要带头。')
+    expect(commandArgs('#心得体会 今天', '心得体会', '心得')).toBe('今天')
+    expect(commandArgs('#定时添加 每天 08:00 学习', '定时')).toBe('添加 每天 08:00 学习')
   })
 })
