@@ -62,12 +62,20 @@ async function mayChange(ctx: Ctx, def: ScheduleDef): Promise<boolean> {
   return false
 }
 
+/** Shortest gap between two firings of a schedule added from chat. */
+const MIN_CHAT_INTERVAL_MS = 10 * 60_000
+
 const actions: Record<string, Action> = {
   async 添加(ctx, group, rest) {
     const parsed = parseTimePhrase(rest)
     if (!parsed) return ctx.reply(phraseHelp)
     if (!parsed.rest) return ctx.reply(`请在时间后面写上要发送的内容，例如：#定时 添加 ${parsed.label} 请大家完成本周学习`)
     const { config, clock } = ctx.deps
+    // a message every few seconds would flood the group and block every other reply
+    const [first, second] = nextFireTimes(parsed.cron, config.timezone, clock.now(), 2)
+    if (first !== undefined && second !== undefined && second - first < MIN_CHAT_INTERVAL_MS) {
+      return ctx.reply('群里的定时通知间隔不能少于 10 分钟，请换一个时间，例如：#定时 添加 每天 08:00 内容')
+    }
     const store = storeOf(ctx)
     const def = await store.addChat({
       group: group.key, cron: parsed.cron, kind: 'text', text: parsed.rest, wrap: false,

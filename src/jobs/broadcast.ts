@@ -121,10 +121,17 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       const dueAt = slot + dueMs(def.due)
       const title = (def.text ?? '').split('\n')[0].slice(0, 60)
       // opened before the prompt goes out, so the quickest replies already attach to it
-      await createAssignmentStore(deps.redis, deps.keys, deps.clock).open({
+      const assignments = createAssignmentStore(deps.redis, deps.keys, deps.clock)
+      const assignment = await assignments.open({
         id: `${def.id}-${slot.toString(36)}`, group: group.key, title, dueAt, scheduleId: def.id, openedAt: Math.min(slot, deps.clock.now()),
       })
-      await sendWithRetry(env, group, reflectionPromptText(deps.config, def.text ?? '', dueAt))
+      try {
+        await sendWithRetry(env, group, reflectionPromptText(deps.config, def.text ?? '', dueAt))
+      } catch (err) {
+        // nobody saw the prompt: no reminders or statistics for it
+        await assignments.close(group.key, assignment.id)
+        throw err
+      }
       return firing('sent')
     }
     case 'study-plan': {

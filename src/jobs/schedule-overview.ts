@@ -35,6 +35,14 @@ export function formatFireTime(ms: number, timeZone: string): string {
   return `${formatInZone(ms, timeZone)}（周${weekdays[day]}）`
 }
 
+/** A failure reason members and secretaries can read; technical details stay in the log. */
+function chineseReason(error: string | undefined): string {
+  if (!error) return '原因不明，详见日志'
+  if (/[\u4e00-\u9fff]/.test(error)) return error
+  if (/not found/i.test(error)) return '找不到这个群（机器人可能已不在群里），详见日志'
+  return '网络或平台出错，已重试仍未成功，详见日志'
+}
+
 /** The last outcome in Chinese, e.g. 11-23 09:00 已发送. */
 export function formatOutcome(f: Firing | undefined, timeZone: string): string {
   if (!f) return '尚未执行'
@@ -42,7 +50,7 @@ export function formatOutcome(f: Firing | undefined, timeZone: string): string {
   const where = f.group
   switch (f.outcome) {
     case 'sent': return `${when} 已发送到 ${where}${f.late ? '（重启后补发）' : ''}${f.manual ? '（手动）' : ''}`
-    case 'failed': return `${when} 发送到 ${where} 失败：${f.error ?? '未知原因'}`
+    case 'failed': return `${when} 发送到 ${where} 失败：${chineseReason(f.error)}`
     case 'missed': return `${when} 错过（当时机器人未运行，超过补发时限，未发送）`
     case 'finished': return `${when} 学习计划已全部发完`
   }

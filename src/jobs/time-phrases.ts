@@ -59,6 +59,8 @@ export function parseTimePhrase(input: string): ParsedTime | undefined {
     if (!t) return undefined
     let hour = Number(t[2])
     const minute = t[3] !== undefined ? Number(t[3]) : t[4] !== undefined ? Number(t[4]) : t[5] ? 30 : 0
+    // 晚上12点 is midnight, which belongs to the next day: ask for 00:00 instead of guessing
+    if (t[1] === '晚上' && hour === 12) return undefined
     if ((t[1] === '下午' || t[1] === '傍晚' || t[1] === '晚上') && hour < 12) hour += 12
     if (t[1] === '中午' && hour < 6) hour += 12
     if (hour > 23 || minute > 59) return undefined

@@ -68,11 +68,9 @@ export function createAssignmentStore(redis: Redis, keys: Keys, clock: Clock) {
       }
       return undefined
     },
-    async markSubmitted(group: string, assignmentId: string, memberId: string): Promise<void> {
-      await redis.sadd(keys.submitters(group, assignmentId), memberId)
-    },
-    async unmarkSubmitted(group: string, assignmentId: string, memberId: string): Promise<void> {
-      await redis.srem(keys.submitters(group, assignmentId), memberId)
+    /** End an assignment's collection window now (e.g. its prompt could not be sent). */
+    async close(group: string, id: string): Promise<void> {
+      await redis.hset(keys.assignment(group, id), 'dueAt', String(clock.now()))
     },
     async submitters(group: string, assignmentId: string): Promise<Set<string>> {
       return new Set(await redis.smembers(keys.submitters(group, assignmentId)))

@@ -64,13 +64,16 @@ describe('#定时 in chat', () => {
     expect(await replyTo(h, '张书记', '#定时 列表')).not.toContain(`${id}【`)
   })
 
-  it('broadcasts a chat-added schedule into the room through the bot', async () => {
-    const added = await replyTo(h, '张书记', '#定时 添加 */1 * * * * * 秒级测试')
+  it('refuses a chat schedule that would flood the group, and fires an added one on 立即 through the bot', async () => {
+    expect(await replyTo(h, '张书记', '#定时 添加 */1 * * * * * 秒级测试')).toContain('不能少于 10 分钟')
+    const added = await replyTo(h, '张书记', '#定时 添加 每天 08:00 今日学习提醒')
     const id = /已添加定时任务 (c\d+)/.exec(added)?.[1]
-    const sent = await h.waitForSent((m) => m.room === G1 && m.text === '秒级测试', 8000)
+    await replyTo(h, '张书记', `#定时 立即 ${id}`)
+    const sent = await h.waitForSent((m) => m.room === G1 && m.text === '今日学习提醒', 8000)
     expect(sent.room).toBe(G1)
     await replyTo(h, '张书记', `#定时 删除 ${id}`)
     const list = await replyTo(h, '张书记', '#定时 列表')
     expect(list).not.toContain(`${id}【`)
   })
+
 })

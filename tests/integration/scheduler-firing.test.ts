@@ -154,6 +154,20 @@ describe('Scheduler', () => {
     expect(open).toMatchObject({ group: g1, scheduleId: 'weekly-reflection', dueAt: zonedToEpoch('2026-12-04', '09:00', tz) })
   })
 
+  it('closes the assignment of a reflection prompt nobody received', async () => {
+    const config = scheduleConfig([{ id: 'prompt', group: g1, cron: leapCron, kind: 'reflection-prompt', text: '谈谈学习体会', due: '4d' }])
+    const clock = createManualClock(slot)
+    const m = createRecordingMessenger()
+    const { deps } = scheduleDeps({ config, redis, keys, clock })
+    const s = new Scheduler(deps, m, { sendAttempts: 2, retryBaseMs: 5 })
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    m.failNext(5)
+    await s.onSlot(def, slot, false)
+    clock.advance(1000)
+    // no open task: #心得 is not attached to it and #提醒 does not remind anyone about it
+    expect(await createAssignmentStore(redis, keys, clock).current(g1)).toBeUndefined()
+  })
+
   it('retries a failed send with backoff, then records it as failed with the error logged', async () => {
     const config = scheduleConfig([{ id: 'note', group: g1, cron: leapCron, kind: 'text', text: '通知' }])
     const clock = createManualClock(slot)

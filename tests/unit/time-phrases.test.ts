@@ -111,4 +111,9 @@ describe('nextFireTimes', () => {
       }
     }), { numRuns: 100 })
   })
+
+  it('does not read 晚上12点 as noon: it asks for 00:00 instead', () => {
+    expect(parseTimePhrase('每天 晚上12点 学习')).toBeUndefined()
+    expect(parseTimePhrase('每天 晚上8点 学习')?.cron).toBe('0 20 * * *')
+  })
 })
