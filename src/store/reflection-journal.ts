@@ -45,7 +45,8 @@ export function createReflectionJournal(dir: string) {
         await fsp.mkdir(dir, { recursive: true })
         const handle = await fsp.open(file, 'a', 0o600)
         try {
-          await handle.write(`${JSON.stringify(entry)}\n`)
+          // the leading newline keeps this entry whole even after a line torn by a crash
+          await handle.write(`\n${JSON.stringify(entry)}\n`)
           await handle.sync()
         } finally {
           await handle.close()
@@ -76,20 +77,22 @@ export function createReflectionJournal(dir: string) {
       let applied = 0
       for (const batch of await batches()) {
         const lines = (await fsp.readFile(batch, 'utf8')).split('\n')
+        const unreadable: string[] = []
         for (const [i, line] of lines.entries()) {
           if (!line.trim()) continue
           let entry: JournalEntry
           try {
             entry = JSON.parse(line) as JournalEntry
           } catch (err) {
-            // a torn last line from a crash mid-write; keep it aside for a human
+            // a torn line from a crash mid-write; kept aside for a human once the batch is done
             log.error({ err, batch, line: i + 1 }, 'unreadable journal line set aside')
-            await fsp.appendFile(path.join(dir, 'reflections.unreadable'), `${line}\n`)
+            unreadable.push(line)
             continue
           }
           await apply(entry)
           applied++
         }
+        if (unreadable.length) await fsp.appendFile(path.join(dir, 'reflections.unreadable'), `${unreadable.join('\n')}\n`)
         await fsp.rm(batch)
       }
       return applied
@@ -97,9 +100,16 @@ export function createReflectionJournal(dir: string) {
   }
 }
 
-/** True for errors meaning Redis could not be reached (as opposed to a command Redis rejected). */
+// Replies of a Redis that is up but cannot take writes now; the journal keeps the reflection.
+const REFUSING_WRITES = /^(OOM|READONLY|MISCONF|LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/
+
+/**
+ * True for errors meaning Redis cannot store the reflection now (unreachable, timed out, or
+ * refusing writes), as opposed to a bug or a command Redis rejected for good.
+ */
 export function isUnreachable(err: unknown): boolean {
-  return !(err instanceof ReplyError)
+  if (err instanceof ReplyError) return REFUSING_WRITES.test((err as Error).message)
+  return !(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError)
 }
 
 /** Where a submission ended up: in Redis (with the store's verdict), in the journal, or nowhere. */

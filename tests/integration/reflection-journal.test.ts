@@ -108,3 +108,21 @@ describe('reflection journal', () => {
     }
   })
 })
+
+describe('journal file', () => {
+  it('keeps an entry appended after a line torn by a crash, and sets the torn line aside once', async () => {
+    const { createReflectionJournal } = await import('../../src/store/reflection-journal.ts')
+    const pino = (await import('pino')).default
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-journal-'))
+    const journal = createReflectionJournal(dir)
+    fs.writeFileSync(journal.file, '{"v":1,"id":"torn","te') // the process died mid-write
+    await journal.append({ v: 1, id: 'r-after', group: GROUP, memberId: 'm1', memberName: '小明', text: '崩溃之后提交的心得内容，必须完整保存下来。', submittedMs: 1 })
+    const seen: string[] = []
+    await expect(journal.replay(async () => { throw new Error('redis still down') }, pino({ level: 'silent' }))).rejects.toThrow()
+    await journal.replay(async (e) => { seen.push(e.id) }, pino({ level: 'silent' }))
+    expect(seen).toEqual(['r-after'])
+    // set aside once, not once per failed attempt
+    expect(fs.readFileSync(path.join(dir, 'reflections.unreadable'), 'utf8').trim().split('\n')).toHaveLength(1)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+})
