@@ -20,6 +20,8 @@ import type { Messenger } from './bot/messenger.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 import { startJournalReplay } from './store/reflection-journal.ts'
 
+const JOB_RETRY_MS = 30_000
+
 /** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
 export interface App {
   bot: Wechaty
@@ -79,12 +81,21 @@ export async function startApp(opts: {
   })
   const jobs = opts.jobs?.(deps, messenger) ?? []
   let jobsRunning = false
-  const startJobs = async () => {
+  let retryTimer: NodeJS.Timeout | undefined
+  const startJobs = async (): Promise<void> => {
     if (jobsRunning) return
     jobsRunning = true
-    for (const job of jobs) await job.start()
+    try {
+      for (const job of jobs) await job.start()
+    } catch (err) {
+      // e.g. Redis down at login: stop what started and try again, so missed slots still catch up
+      log.error({ err }, 'jobs failed to start, retrying in 30 s')
+      await stopJobs().catch(() => undefined)
+      retryTimer = setTimeout(() => { if (bot.isLoggedIn) void startJobs() }, JOB_RETRY_MS)
+    }
   }
   const stopJobs = async () => {
+    clearTimeout(retryTimer)
     if (!jobsRunning) return
     jobsRunning = false
     for (const job of jobs) await job.stop()
@@ -94,7 +105,7 @@ export async function startApp(opts: {
   bot.on('message', (m) => listener.onMessage(m))
   bot.on('login', (user) => {
     log.info({ user: user.name() }, 'logged in')
-    startJobs().catch((err) => log.error({ err }, 'jobs failed to start'))
+    void startJobs()
   })
   let stopping = false
   bot.on('logout', (user) => {

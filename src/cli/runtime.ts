@@ -50,12 +50,6 @@ export async function openRedis(config: Config, log: Logger, o: { persistent: bo
   }
 }
 
-/** Only the commands that must reach Redis call this; others work without it. */
-export async function connectCliRedis(env: NodeJS.ProcessEnv): Promise<Redis> {
-  if (!env.REDIS_URL) throw new UsageError('请设置环境变量 REDIS_URL，指向机器人使用的 Redis（如 redis://127.0.0.1:6379）。')
-  return connect(env.REDIS_URL)
-}
-
 async function connect(url: string): Promise<Redis> {
   try {
     return await connectRedis(url)

@@ -18,11 +18,6 @@ const usage = [
 
 const phraseHelp = ['没看懂这个时间。可以这样写：', ...timePhraseExamples.map((e) => `· #定时 添加 ${e.split('（')[0]} 内容`), '（时间均为北京时间）'].join('\n')
 
-/** True for `#定时 ...`. */
-export function isScheduleCommand(ctx: Ctx): boolean {
-  return commandArgs(ctx.text, '定时') !== undefined
-}
-
 /** `#定时 添加|列表|暂停|恢复|删除|立即|预览`: secretaries manage the group's schedules from chat. */
 export const manageSchedules: Handler = async (ctx, next) => {
   const args = commandArgs(ctx.text, '定时')

@@ -238,8 +238,3 @@ export function slotsBetween(cron: string, timeZone: string, afterMs: number, un
   }
   return out
 }
-
-/** True when node-cron accepts the expression. */
-export function isCron(cron: string): boolean {
-  return isValidCron(cron)
-}
