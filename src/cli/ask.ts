@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util'
 import readline from 'node:readline'
 import OpenAI from 'openai'
-import { ConfigError } from '../config.ts'
 import { systemClock } from '../clock.ts'
 import { connectRedis, type Redis } from '../store/redis.ts'
 import { createKeys } from '../store/keys.ts'
 import { openCliMaterials } from './library.ts'
-import { argErrorText } from './args.ts'
+import { argErrorText, runCommand } from './args.ts'
 import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
 import { withConfiguredRanking } from '../materials/hybrid-search.ts'
 
@@ -16,7 +15,11 @@ const USAGE = `用法：studybot ask [--materials 目录] [--jsonl] ["问题"]
   未配置 llm 时完全离线，不需要 Redis；配置了 llm 时，有 REDIS_URL 则按群计入每日额度。`
 
 /** `studybot ask`: answer questions exactly as the bot would reply in chat. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(() => runBody(argv, env))
+}
+
+async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let values: { materials?: string; config?: string; jsonl?: boolean; help?: boolean }
   let positionals: string[]
   try {
@@ -29,13 +32,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     return 2
   }
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }
-  let opened
-  try {
-    opened = await openCliMaterials(values, env)
-  } catch (err) {
-    if (err instanceof ConfigError) { process.stderr.write(`${err.message}\n`); return 1 }
-    throw err
-  }
+  const opened = await openCliMaterials(values, env)
   const { config, library, log } = opened
   for (const s of library.skipped()) process.stderr.write(`已跳过 ${s.doc}：${s.reason}\n`)
 

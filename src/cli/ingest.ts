@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
-import { ConfigError } from '../config.ts'
 import { openCliMaterials } from './library.ts'
-import { argErrorText } from './args.ts'
+import { argErrorText, runCommand } from './args.ts'
 
 const USAGE = `用法：studybot ingest [目录]
   读取学习材料目录（默认为配置中的 materials），显示文档数、段落数、用时和跳过的文件。`
@@ -9,7 +8,11 @@ const USAGE = `用法：studybot ingest [目录]
 const PROGRESS_FROM = 20
 
 /** `studybot ingest [DIR]`: load the materials as the bot would and report what was found. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(() => runBody(argv, env))
+}
+
+async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let values: { config?: string; materials?: string; help?: boolean }
   let positionals: string[]
   try {
@@ -30,13 +33,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${doc}`
     process.stderr.write(process.stderr.isTTY ? `\r${line.slice(0, 100).padEnd(100)}${done === total ? '\n' : ''}` : `${line}\n`)
   }
-  let opened
-  try {
-    opened = await openCliMaterials({ config: values.config, materials: positionals[0] ?? values.materials }, env, progress)
-  } catch (err) {
-    if (err instanceof ConfigError) { process.stderr.write(`${err.message}\n`); return 1 }
-    throw err
-  }
+  const opened = await openCliMaterials({ config: values.config, materials: positionals[0] ?? values.materials }, env, progress)
   const { config, library } = opened
   library.close()
   const docs = library.documents()

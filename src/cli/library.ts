@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { configPath, loadConfig, parseConfig, type Config } from '../config.ts'
+import { configPath, parseConfig, type Config } from '../config.ts'
+import { loadCliConfig } from './runtime.ts'
 import { createLogger, type Logger } from '../log.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
 import { createLibrary, type FolderLibrary } from '../materials/library.ts'
@@ -28,7 +29,7 @@ export async function openCliMaterials(flags: { config?: string; materials?: str
   const explicit = Boolean(flags.config ?? env.STUDYBOT_CONFIG)
   const base = !explicit && flags.materials && !fs.existsSync(file)
     ? parseConfig({ groups: [{ topic: '命令行' }] }, file, env)
-    : loadConfig(file, env)
+    : loadCliConfig(flags.config, env)
   const config: Config = flags.materials ? { ...base, materials: path.resolve(flags.materials) } : base
   const log = createLogger({ fd: 2, level: env.LOG_LEVEL ?? 'error', pretty: false })
   const library = await createLibrary({ dir: config.materials, log, onProgress })

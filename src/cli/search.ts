@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util'
 import readline from 'node:readline'
-import { ConfigError } from '../config.ts'
 import { openCliMaterials } from './library.ts'
-import { argErrorText } from './args.ts'
+import { argErrorText, runCommand } from './args.ts'
 
 const USAGE = `用法：studybot search [--materials 目录] [--k 条数] [--jsonl] [问题]
   不给问题时从标准输入逐行读取问题；--jsonl 每行输出一个 JSON：{"q","hits":[{"doc","citation","text","score"}]}`
 
 /** `studybot search`: rank passages of the materials for each question. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(() => runBody(argv, env))
+}
+
+async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let values: { materials?: string; config?: string; k?: string; jsonl?: boolean; help?: boolean }
   let positionals: string[]
   try {
@@ -23,13 +26,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0 }
   const k = Number(values.k)
   if (!Number.isInteger(k) || k < 1) { process.stderr.write(`--k 应为正整数\n${USAGE}\n`); return 2 }
-  let opened
-  try {
-    opened = await openCliMaterials(values, env)
-  } catch (err) {
-    if (err instanceof ConfigError) { process.stderr.write(`${err.message}\n`); return 1 }
-    throw err
-  }
+  const opened = await openCliMaterials(values, env)
   const { library } = opened
   for (const s of library.skipped()) process.stderr.write(`已跳过 ${s.doc}：${s.reason}\n`)
   const answer = async (q: string) => {
