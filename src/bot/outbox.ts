@@ -6,7 +6,12 @@ import type { Logger } from '../log.ts'
 import { splitText } from './split-text.ts'
 
 /** Raised when a message could not be sent after every retry. */
-export class SendError extends Error {}
+export class SendError extends Error {
+  /** True when sending again cannot help or could deliver twice; callers must not retry either. */
+  constructor(message: string, readonly permanent: boolean, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
 
 /** Options for the account's outgoing queue. */
 export interface OutboxOptions {
@@ -41,9 +46,11 @@ export function createOutbox(opts: OutboxOptions) {
         return
       } catch (err) {
         lastSentAt = performance.now()
-        if (i >= opts.retries) {
+        // a platform that already retried (or for which a repeat could deliver twice) says so
+        const permanent = (err as { permanent?: boolean }).permanent === true
+        if (i >= opts.retries || permanent) {
           opts.log.error({ err, ...label, attempts: i + 1 }, 'send failed')
-          throw new SendError(`发送失败：${(err as Error).message}`)
+          throw new SendError(`发送失败：${(err as Error).message}`, permanent, { cause: err })
         }
         opts.log.warn({ err, ...label, attempt: i + 1 }, 'send failed, retrying')
         await sleep((opts.retryBaseMs ?? 500) * 2 ** i)

@@ -7,8 +7,13 @@ export class WecomAuthError extends Error {
   }
 }
 
-/** WeCom refused a send; `code` is its errcode (-1 when the failure had none, e.g. a timeout). */
+/**
+ * WeCom refused a send; `code` is its errcode (-1 when the failure had none, e.g. a timeout).
+ * The puppet has already retried what can be retried safely (an unacknowledged send may have
+ * been delivered), so callers must not send it again.
+ */
 export class WecomSendError extends Error {
+  readonly permanent = true
   constructor(readonly code: number, errmsg: string) {
     super(`企业微信消息发送失败（错误码 ${code}：${errmsg}）`)
     this.name = 'WecomSendError'

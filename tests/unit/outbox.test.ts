@@ -54,4 +54,16 @@ describe('outbox', () => {
     await outbox.send(next.contact, '下一条')
     expect(next.said).toEqual(['下一条'])
   })
+
+  it('does not repeat a send the platform marks as not to be retried', async () => {
+    const { log } = capture()
+    const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 2000, retries: 3, retryBaseMs: 1 })
+    let calls = 0
+    const contact = { id: 'room-5', async say() { calls++; throw Object.assign(new Error('ack timeout'), { permanent: true }) } } as never
+    const failure = await outbox.send(contact, '通知').catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(SendError)
+    // the scheduler sees it too and does not send again
+    expect((failure as SendError).permanent).toBe(true)
+    expect(calls).toBe(1)
+  })
 })
