@@ -49,31 +49,32 @@ function rawFields(i: number, text: string): string[] {
 
 const rate = (n: number, ms: number) => n / (ms / 1000)
 
-async function benchDeps(redis: Redis, prefix: string, dataDir: string, config: Record<string, unknown> = {}): Promise<Deps> {
+async function benchDeps(redis: Redis, prefix: string, dataDir: string, config: Record<string, unknown> = {}, library?: MaterialLibrary): Promise<Deps> {
   const { parseConfig } = await import('../src/config.ts')
   const { systemClock } = await import('../src/clock.ts')
   const { createKeys } = await import('../src/store/keys.ts')
+  const { createDeps } = await import('../src/deps.ts')
   const pino = (await import('pino')).default
   const parsed = parseConfig({ groups: [{ topic: GROUP, organizers: ['李委员'] }], dataDir, ...config }, path.join(dataDir, 'studybot.yaml'), {})
-  return { config: parsed, redis, keys: createKeys(prefix), clock: systemClock, log: pino({ level: 'silent' }), library: {} as MaterialLibrary }
+  return createDeps({ config: parsed, redis, keys: createKeys(prefix), clock: systemClock, log: pino({ level: 'silent' }), library })
 }
 
 /** 1. Submissions: the real bot, sequential and in lanes, next to raw XADD and the bare handler chain. */
 async function benchSubmissions(redisUrl: string, dir: string) {
   const { connectRedis } = await import('../src/store/redis.ts')
   const { startSimulation } = await import('../src/cli/simulation.ts')
-  const { openLibrary } = await import('../src/cli/library.ts')
-  const { createAssignmentStore } = await import('../src/store/assignment-store.ts')
+  const { createLibrary } = await import('../src/materials/library.ts')
   const { compose } = await import('../src/bot/compose.ts')
   const { routes } = await import('../src/bot/routes.ts')
 
   const redis = await connectRedis(redisUrl)
-  const d = await benchDeps(redis, 'bench1', dir, { bot: { name: '学习助手', sendIntervalMs: 0 }, materials: path.join(import.meta.dirname, '..', 'materials') })
-  const library = await openLibrary(d.config, d.log)
-  await createAssignmentStore(redis, d.keys, d.clock).open({ id: 'a1', group: GROUP, title: '学习党章', dueAt: Date.now() + 86400000 })
+  const botConfig = { bot: { name: '学习助手', sendIntervalMs: 0 }, materials: path.join(import.meta.dirname, '..', 'materials') }
+  const library = await createLibrary({ dir: botConfig.materials, log: (await import('pino')).default({ level: 'silent' }), watch: true })
+  const d = await benchDeps(redis, 'bench1', dir, botConfig, library)
+  await d.stores.assignments.open({ id: 'a1', group: GROUP, title: '学习党章', dueAt: Date.now() + 86400000 })
   let confirmed = 0
   const sim = await startSimulation({
-    config: d.config, log: d.log, redis, library, keys: d.keys,
+    deps: d,
     onSent: (m) => { if (m.text.includes('的心得（')) confirmed++ },
   })
   const { reflectionLog } = d.keys
@@ -148,13 +149,11 @@ async function benchSubmissions(redisUrl: string, dir: string) {
 /** Seed `EXPORTED` reflections through the store, and the same rows into a plain stream for the raw dump. */
 async function seedExport(redisUrl: string, dir: string) {
   const { connectRedis } = await import('../src/store/redis.ts')
-  const { createReflectionStore } = await import('../src/store/reflection-store.ts')
-  const { createAssignmentStore } = await import('../src/store/assignment-store.ts')
   const redis = await connectRedis(redisUrl)
   const d = await benchDeps(redis, 'bench2', dir)
-  const store = createReflectionStore(redis, d.keys, d.clock, d.config.timezone)
+  const store = d.stores.reflections
   // 20 assignments, so the participation sheet is a real 500 × 20 grid
-  const assignments = createAssignmentStore(redis, d.keys, d.clock)
+  const assignments = d.stores.assignments
   for (let a = 0; a < 20; a++) await assignments.open({ id: `a${a}`, group: GROUP, title: `第${a + 1}次学习`, dueAt: Date.now() + 86400000, openedAt: Date.now() - 86400000 * (20 - a) })
   const t0 = performance.now()
   let next = 0

@@ -12,7 +12,7 @@ import { createKeys } from '../src/store/keys.ts'
 import { connectRedis } from '../src/store/redis.ts'
 import { startLocalRedis } from '../src/store/local-redis-server.ts'
 import { Scheduler } from '../src/jobs/scheduler.ts'
-import type { Deps } from '../src/deps.ts'
+import { createDeps, type Deps } from '../src/deps.ts'
 import type { Messenger } from '../src/bot/messenger.ts'
 
 const tz = 'Asia/Shanghai'
@@ -26,11 +26,10 @@ const redis = await connectRedis(server.url)
 const log = pino({ level: 'silent' })
 
 const groups = Array.from({ length: 50 }, (_, i) => ({ topic: `学习群${String(i + 1).padStart(2, '0')}` }))
-const library = { async search() { return [] }, documents: () => [], passages: () => [], close() {} }
 
-function deps(schedules: unknown[], prefix: string): Deps {
+function deps(schedules: unknown[], prefix: string): Promise<Deps> {
   const config = parseConfig({ groups, schedules }, path.join(dir, 'bench.yaml'), {})
-  return { config, log, clock: systemClock, redis, keys: createKeys(prefix), library }
+  return createDeps({ config, log, clock: systemClock, redis, keys: createKeys(prefix) })
 }
 
 function recordingMessenger(onSend: (text: string, at: number) => void): Messenger {
@@ -73,7 +72,7 @@ const messenger = recordingMessenger((text, at) => {
   if (!first.has(key)) first.set(key, at)
   last.set(key, at)
 })
-const scheduler = new Scheduler(deps(schedules, 'bench-delay'), messenger)
+const scheduler = new Scheduler(await deps(schedules, 'bench-delay'), messenger)
 await scheduler.start()
 // measure exactly `slotsMeasured` slots: from 0.5 s before one to 4.5 s after the last
 await sleep(everyS * 1000 - (Date.now() % (everyS * 1000)) - 500)
@@ -113,7 +112,7 @@ const bareIdle = await measureIdle(10_000)
 for (const t of idleBare) await t.destroy()
 
 const idleSchedules = Array.from({ length: 1000 }, (_, i) => ({ id: `i${i}`, group: '*', cron: idleCron, kind: 'text', text: '每周学习' }))
-const idleScheduler = new Scheduler(deps(idleSchedules, 'bench-idle'), recordingMessenger(() => {}))
+const idleScheduler = new Scheduler(await deps(idleSchedules, 'bench-idle'), recordingMessenger(() => {}))
 const heapBefore = process.memoryUsage().heapUsed
 await idleScheduler.start()
 const schedIdle = await measureIdle(idleMs)

@@ -192,6 +192,11 @@ export function findGroup(config: Config, room: { id: string; topic?: string }):
   return config.groups.find((g) => g.id === room.id) ?? config.groups.find((g) => !g.id && g.topic === room.topic)
 }
 
+/** Display name of a group: its topic, else its id. */
+export function groupName(g: Pick<GroupConfig, 'topic' | 'key'>): string {
+  return g.topic ?? g.key
+}
+
 /** Find a configured group by its key, topic or id (as typed in CLI flags and schedules). */
 export function groupByName(config: Config, name: string): GroupConfig | undefined {
   return config.groups.find((g) => g.key === name || g.topic === name || g.id === name)

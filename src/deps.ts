@@ -1,19 +1,106 @@
+import path from 'node:path'
 import type OpenAI from 'openai'
 import type { Config } from './config.ts'
 import type { Logger } from './log.ts'
-import type { Clock } from './clock.ts'
+import { systemClock, type Clock } from './clock.ts'
 import type { Redis } from './store/redis.ts'
-import type { Keys } from './store/keys.ts'
+import { createKeys, type Keys } from './store/keys.ts'
+import { createAskLimits, type AskLimits } from './store/ask-limits.ts'
+import { createAssignmentStore, type AssignmentStore } from './store/assignment-store.ts'
+import { createHandledMessages, type HandledMessages } from './store/handled-messages.ts'
+import { createReflectionJournal, type ReflectionJournal } from './store/reflection-journal.ts'
+import { createReflectionStore, type ReflectionStore } from './store/reflection-store.ts'
+import { createScheduleStore, type ScheduleStore } from './store/schedule-store.ts'
+import { createSeenMembers, type SeenMembers } from './store/seen-members.ts'
 import type { MaterialLibrary } from './materials/types.ts'
+import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
-/** Everything a component needs, built once in main.ts and passed down. */
-export interface Deps {
+/** Every store, built once on one Redis client and key prefix. */
+export interface Stores {
+  reflections: ReflectionStore
+  assignments: AssignmentStore
+  schedules: ScheduleStore
+  askLimits: AskLimits
+  handled: HandledMessages
+  seen: SeenMembers
+  /** Reflections kept on local disk while Redis is unreachable (config.dataDir/journal). */
+  journal: ReflectionJournal
+}
+
+/** What answering from the materials needs; enough for the offline CLI (no Redis). */
+export interface MaterialsDeps {
   config: Config
   log: Logger
   clock: Clock
-  redis: Redis
-  keys: Keys
+  /** The materials, ranked by meaning too when `llm.embeddingModel` is configured. */
   library: MaterialLibrary
   /** OpenAI-compatible client when `llm` is configured; settings are in config.llm. */
   llm?: OpenAI
+  /** Present when Redis is: question rate and daily LLM budget. */
+  stores?: Pick<Stores, 'askLimits'>
+}
+
+/** Everything a component needs, built once by createDeps and passed down. */
+export interface Deps extends MaterialsDeps {
+  redis: Redis
+  keys: Keys
+  stores: Stores
+}
+
+/** What createDeps is built from; tests pass their own Redis, keys prefix and clock. */
+export interface DepsOptions {
+  config: Config
+  log: Logger
+  /** Default: no materials (commands that only read Redis). */
+  library?: MaterialLibrary
+  clock?: Clock
+  /** Default: the product's `studybot` prefix. */
+  keys?: Keys
+  /** Default: built from config.llm (the openai module is loaded only then). */
+  llm?: OpenAI
+}
+
+/** Build the deps of the bot, a CLI command, a test or a bench: config-derived parts, the LLM client and every store, once. */
+export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Deps> {
+  const keys = o.keys ?? createKeys()
+  const clock = o.clock ?? systemClock
+  const { redis, config, log } = o
+  const stores: Stores = {
+    reflections: createReflectionStore(redis, keys, clock, config.timezone),
+    assignments: createAssignmentStore(redis, keys, clock),
+    schedules: createScheduleStore(redis, keys, clock),
+    askLimits: createAskLimits(redis, keys, clock, config.timezone),
+    handled: createHandledMessages(redis, keys, log),
+    seen: createSeenMembers(redis, keys, log),
+    journal: createReflectionJournal(path.join(config.dataDir, 'journal')),
+  }
+  return { ...await materialsPart(o, keys, clock), redis, keys, stores }
+}
+
+/**
+ * Deps for answering without the bot: with `redis`, limits apply and vectors are cached in it;
+ * without, everything stays offline (one-off CLI runs).
+ */
+export async function createMaterialsDeps(o: DepsOptions & { redis?: Redis }): Promise<MaterialsDeps> {
+  const keys = o.keys ?? createKeys()
+  const clock = o.clock ?? systemClock
+  const askLimits = o.redis ? createAskLimits(o.redis, keys, clock, o.config.timezone) : undefined
+  return { ...await materialsPart(o, keys, clock), ...(askLimits ? { stores: { askLimits } } : {}) }
+}
+
+async function materialsPart(o: DepsOptions & { redis?: Redis }, keys: Keys, clock: Clock) {
+  const { config, log, redis } = o
+  const llm = o.llm ?? (config.llm ? await createLlmClient(config) : undefined)
+  const library = withConfiguredRanking(o.library ?? noMaterials, { config, llm, log, redis, keys })
+  return { config, log, clock, library, llm }
+}
+
+const noMaterials: MaterialLibrary = { search: async () => [], documents: () => [], passages: () => [], close: () => undefined }
+
+/** The OpenAI-compatible client of config.llm; the openai module is loaded on first use. */
+async function createLlmClient(config: Config): Promise<OpenAI> {
+  const { default: OpenAIClient } = await import('openai')
+  return new OpenAIClient({
+    baseURL: config.llm!.baseURL, apiKey: config.secrets.llmApiKey ?? 'none', timeout: config.llm!.timeoutMs, maxRetries: 0,
+  })
 }

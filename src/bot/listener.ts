@@ -2,8 +2,6 @@ import type { Contact, Message, Room, Wechaty } from 'wechaty'
 import { types } from 'wechaty-puppet'
 import type { Deps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
-import type { HandledMessages } from '../store/handled-messages.ts'
-import type { SeenMembers } from '../store/seen-members.ts'
 import type { Ctx } from './context.ts'
 import type { Outbox } from './outbox.ts'
 import type { Messenger } from './messenger.ts'
@@ -20,12 +18,11 @@ export function createMessageListener(opts: {
   bot: Wechaty
   outbox: Outbox
   messenger: Messenger & { roomOf(groupKey: string): Promise<Room>; groupOf(room: Room): Promise<GroupConfig | undefined> }
-  handled: HandledMessages
-  seen: SeenMembers
   run: (ctx: Ctx) => Promise<void>
 }) {
-  const { deps, bot, outbox, messenger, handled, seen, run } = opts
+  const { deps, bot, outbox, messenger, run } = opts
   const { config, log, clock } = deps
+  const { handled, seen } = deps.stores
   const inFlight = new Set<Promise<void>>()
   const bySender = new Map<string, Promise<void>>()
   let accepting = true

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { FileBox, type FileBoxInterface } from 'file-box'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
-import type { Config } from '../config.ts'
+import { groupName, type Config } from '../config.ts'
 
 /** One message the bot sent, as the simulator and `studybot play` print it. */
 export interface SentMessage {
@@ -57,7 +57,7 @@ export function createMockWorld(config: Config) {
   const people = new Map<string, mock.ContactMock>()
   const rooms = config.groups.map((g) => mocker.createRoom({
     id: g.id ? (g.id.includes('@') ? g.id : `${g.id}@chatroom`) : `${stableId('room', g.topic!)}@chatroom`,
-    topic: g.topic ?? g.id!,
+    topic: groupName(g),
     memberIdList: [botUser.id],
   }))
 

@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts'
+import { groupName, type Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import { tellSecretaries } from '../bot/tell-secretaries.ts'
@@ -24,7 +24,7 @@ export function createBroadcastChannels(
       try {
         await webhook.send(text, { mentions })
       } catch (err) {
-        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), config, group, removedNotice(group.topic ?? group.key, err.message), log)
+        if (err instanceof WebhookRemovedError) await tellSecretaries(messenger(), config, group, removedNotice(groupName(group), err.message), log)
         throw err
       }
     }

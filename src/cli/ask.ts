@@ -1,13 +1,10 @@
 import { parseArgs } from 'node:util'
 import readline from 'node:readline'
-import OpenAI from 'openai'
-import { systemClock } from '../clock.ts'
 import { connectRedis, type Redis } from '../store/redis.ts'
-import { createKeys } from '../store/keys.ts'
+import { createMaterialsDeps } from '../deps.ts'
 import { openCliMaterials } from './library.ts'
 import { argErrorText, runCommand } from './args.ts'
-import { answerQuestion, type AskDeps } from '../materials/answer-question.ts'
-import { withConfiguredRanking } from '../materials/hybrid-search.ts'
+import { answerQuestion } from '../materials/answer-question.ts'
 
 const USAGE = `用法：studybot ask [--materials 目录] [--jsonl] ["问题"]
   给出问题时打印机器人的回复；不给问题时从标准输入逐行读取问题。
@@ -37,20 +34,15 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   for (const s of library.skipped()) process.stderr.write(`已跳过 ${s.doc}：${s.reason}\n`)
 
   let redis: Redis | undefined
-  const deps: AskDeps = { config, log, clock: systemClock, library }
-  if (config.llm) {
-    deps.llm = new OpenAI({ baseURL: config.llm.baseURL, apiKey: config.secrets.llmApiKey ?? 'none', maxRetries: 0 })
-    // the daily LLM budget lives in Redis; a one-off CLI run without REDIS_URL is not counted
-    if (config.secrets.redisUrl) {
-      try {
-        redis = await connectRedis(config.secrets.redisUrl)
-        Object.assign(deps, { redis, keys: createKeys() })
-      } catch (err) {
-        process.stderr.write(`${(err as Error).message}；本次不计入每日额度\n`)
-      }
+  // the daily LLM budget lives in Redis; a one-off CLI run without REDIS_URL is not counted
+  if (config.llm && config.secrets.redisUrl) {
+    try {
+      redis = await connectRedis(config.secrets.redisUrl)
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}；本次不计入每日额度\n`)
     }
-    deps.library = withConfiguredRanking(library, { config, llm: deps.llm, log, redis: deps.redis, keys: deps.keys })
   }
+  const deps = await createMaterialsDeps({ config, log, library, redis })
   const answer = async (q: string) => {
     const reply = await answerQuestion(deps, { question: q, memberId: 'cli' })
     const r = 'limited' in reply ? { answered: false, text: reply.limited, sources: [] } : reply
@@ -61,7 +53,7 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
     if (positionals.length) await answer(positionals.join(' '))
     else for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) if (line.trim()) await answer(line.trim())
   } finally {
-    library.close()
+    deps.library.close()
     redis?.disconnect()
   }
   return 0

@@ -1,12 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { groupByName } from '../config.ts'
+import { groupByName, groupName } from '../config.ts'
 import { createLogger } from '../log.ts'
-import { systemClock } from '../clock.ts'
-import { createKeys } from '../store/keys.ts'
 import { exportGroup, FORMATS, type ExportFormat } from '../export/export-group.ts'
 import { parseCliArgs, runCommand } from './args.ts'
-import { loadCliConfig, openRedis, UsageError } from './runtime.ts'
+import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 
 const usage = '用法：studybot export --group <群名|群ID> --format xlsx|csv|md|json [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--assignment 任务ID] --out 文件路径 [--config 路径]'
 
@@ -36,20 +34,20 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     const config = loadCliConfig(values.config, env)
     const group = groupByName(config, values.group!)
     if (!group) {
-      throw new UsageError(`没有名为“${values.group}”的学习群。已配置的群：${config.groups.map((g) => g.topic ?? g.key).join('、')}`)
+      throw new UsageError(`没有名为“${values.group}”的学习群。已配置的群：${config.groups.map(groupName).join('、')}`)
     }
     const out = path.resolve(values.out!)
     if (!fs.existsSync(path.dirname(out))) throw new UsageError(`输出目录不存在：${path.dirname(out)}`)
 
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
-    const { redis, close } = await openRedis(config, log, { persistent: true })
+    const { deps, close } = await openDeps(config, log, { persistent: true })
     try {
-      const count = await exportGroup({ config, redis, keys: createKeys(), clock: systemClock }, group, {
+      const count = await exportGroup(deps, group, {
         format: values.format as ExportFormat, out, since, until, assignmentId: values.assignment,
       })
       process.stdout.write(count
         ? `已导出 ${count} 篇心得到 ${out}\n`
-        : `${group.topic ?? group.key} 在所选范围内没有心得，已写出只含表头的文件 ${out}\n`)
+        : `${groupName(group)} 在所选范围内没有心得，已写出只含表头的文件 ${out}\n`)
       return 0
     } finally {
       await close()

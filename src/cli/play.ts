@@ -2,8 +2,9 @@ import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { createLogger } from '../log.ts'
+import { groupName } from '../config.ts'
 import { parseCliArgs, runCommand } from './args.ts'
-import { loadCliConfig, openRedis, UsageError } from './runtime.ts'
+import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import { startSimulation } from './simulation.ts'
 
@@ -55,15 +56,14 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const script = parseScript(text)
     const config = loadCliConfig(values.config, env)
     for (const [i, step] of script.entries()) {
-      if ('room' in step && step.room && !config.groups.some((g) => (g.topic ?? g.id) === step.room)) {
+      if ('room' in step && step.room && !config.groups.some((g) => groupName(g) === step.room)) {
         throw new UsageError(`脚本第 ${i + 1} 行：没有名为“${step.room}”的已配置群`)
       }
     }
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
-    const { redis, close } = await openRedis(config, log, { persistent: false })
-    const library = await openLibrary(config, log)
+    const { deps, close } = await openDeps(config, log, { persistent: false, library: () => openLibrary(config, log) })
     const sim = await startSimulation({
-      config, log, redis, library,
+      deps,
       onSent: (m) => process.stdout.write(`${JSON.stringify(m)}\n`),
     })
     try {

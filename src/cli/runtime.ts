@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { configPath, loadConfig, ConfigError, type Config } from '../config.ts'
 import type { Logger } from '../log.ts'
+import { createDeps, type Deps } from '../deps.ts'
+import type { MaterialLibrary } from '../materials/types.ts'
 import { connectRedis, RedisUnavailableError, type Redis } from '../store/redis.ts'
 import { hasRedisServer, startLocalRedis } from '../store/local-redis-server.ts'
 
@@ -47,6 +49,21 @@ export async function openRedis(config: Config, log: Logger, o: { persistent: bo
       await server.stop()
       if (!o.persistent) fs.rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * Deps on the Redis of openRedis, with the materials `library` loads (once Redis is up);
+ * `close()` closes Redis and a private server (the running bot closes the library).
+ */
+export async function openDeps(config: Config, log: Logger, o: { persistent: boolean; library?: () => Promise<MaterialLibrary> }): Promise<{ deps: Deps; close(): Promise<void> }> {
+  const { redis, close } = await openRedis(config, log, o)
+  try {
+    const deps = await createDeps({ config, log, redis, library: await o.library?.() })
+    return { deps, close }
+  } catch (err) {
+    await close()
+    throw err
   }
 }
 

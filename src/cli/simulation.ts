@@ -1,10 +1,5 @@
 import type { Message } from 'wechaty'
-import type { Config } from '../config.ts'
-import type { Logger } from '../log.ts'
-import type { Clock } from '../clock.ts'
-import type { Redis } from '../store/redis.ts'
-import type { Keys } from '../store/keys.ts'
-import type { MaterialLibrary } from '../materials/types.ts'
+import type { Deps } from '../deps.ts'
 import { startApp, type App } from '../main.ts'
 import { createMockWorld, type MockWorld, type SentMessage } from '../bot/mock-world.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
@@ -20,21 +15,13 @@ export interface Simulation {
 
 /** Start the real bot on wechaty-puppet-mock with every configured group as a room. */
 export async function startSimulation(o: {
-  config: Config
-  log: Logger
-  redis: Redis
-  library: MaterialLibrary
-  keys?: Keys
-  clock?: Clock
+  deps: Deps
   onSent?: (m: SentMessage) => void
   jobs?: Parameters<typeof startApp>[0]['jobs']
 }): Promise<Simulation> {
-  const world = createMockWorld(o.config)
+  const world = createMockWorld(o.deps.config)
   if (o.onSent) world.onSent(o.onSent)
-  const app = await startApp({
-    config: o.config, log: o.log, redis: o.redis, library: o.library, keys: o.keys, clock: o.clock,
-    puppet: world.puppet, jobs: o.jobs ?? defaultJobs,
-  })
+  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs })
   world.login()
 
   const nextMessageFrom = (from: string) => new Promise<void>((resolve) => {

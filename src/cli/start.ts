@@ -1,12 +1,12 @@
 import readline from 'node:readline'
 import { createLogger, type Logger } from '../log.ts'
-import type { Config } from '../config.ts'
+import { groupName, type Config } from '../config.ts'
 import { startApp, type App } from '../main.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
 import { choosePuppet, PuppetConfigError } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
-import { loadCliConfig, openRedis, UsageError } from './runtime.ts'
+import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import { startSimulation } from './simulation.ts'
 
@@ -25,17 +25,16 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (err instanceof PuppetConfigError) throw new UsageError(err.message)
       throw err
     }
-    const { redis, close } = await openRedis(config, log, { persistent: true })
-    const library = await openLibrary(config, log)
+    const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
 
     let app: App
     let chat: ReturnType<typeof runTerminalChat> | undefined
     if (choice.kind === 'simulator') {
-      const sim = await startSimulation({ config, log, redis, library, onSent: printSent })
+      const sim = await startSimulation({ deps, onSent: printSent })
       app = sim.app
       chat = runTerminalChat(config, sim, log)
     } else {
-      app = await startApp({ config, log, redis, library, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
+      app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
       // Wechaty reports a puppet that failed to start only as an 'error' event
       const failed = (choice.puppet as { startError?: Error }).startError
       if (failed) {
@@ -70,7 +69,7 @@ function printSent(m: SentMessage): void {
 }
 
 function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger) {
-  const groups = config.groups.map((g) => g.topic ?? g.id!)
+  const groups = config.groups.map(groupName)
   const firstMember = config.groups[0].secretaries[0] ?? '小明'
   let me = '小明'
   let room: string | undefined = groups[0]

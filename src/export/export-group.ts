@@ -1,8 +1,7 @@
 import type { Deps } from '../deps.ts'
-import type { GroupConfig } from '../config.ts'
+import { groupName, type GroupConfig } from '../config.ts'
 import { zonedToEpoch } from '../clock.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import { createReflectionStore, type Reflection } from '../store/reflection-store.ts'
+import type { Reflection } from '../store/reflection-store.ts'
 import type { ExportContext } from './columns.ts'
 import { writeCsv } from './csv.ts'
 import { writeJsonl } from './jsonl.ts'
@@ -32,13 +31,13 @@ export function nextDay(date: string): string {
 }
 
 /** Write one group's reflections to `req.out`; returns how many were written. */
-export async function exportGroup(deps: Pick<Deps, 'redis' | 'keys' | 'clock' | 'config'>, group: GroupConfig, req: ExportRequest): Promise<number> {
-  const { redis, keys, clock, config } = deps
+export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, req: ExportRequest): Promise<number> {
+  const { stores, config } = deps
   const tz = config.timezone
-  const all = await createAssignmentStore(redis, keys, clock).list(group.key)
+  const all = await stores.assignments.list(group.key)
   const assignments = new Map(all.filter((a) => !req.assignmentId || a.id === req.assignmentId).map((a) => [a.id, a]))
   const ctx: ExportContext = {
-    groupName: group.topic ?? group.key,
+    groupName: groupName(group),
     assignments,
     range: [
       req.since || req.until ? `${req.since ?? '最早'} 至 ${req.until ?? '现在'}` : '全部',
@@ -46,7 +45,7 @@ export async function exportGroup(deps: Pick<Deps, 'redis' | 'keys' | 'clock' | 
     ].filter(Boolean).join('，'),
     members: req.members,
   }
-  const reflections: AsyncIterable<Reflection> = createReflectionStore(redis, keys, clock, tz).all(group.key, {
+  const reflections: AsyncIterable<Reflection> = stores.reflections.all(group.key, {
     sinceMs: req.since ? zonedToEpoch(req.since, '00:00', tz) : undefined,
     untilMs: req.until ? zonedToEpoch(nextDay(req.until), '00:00', tz) : undefined,
     assignmentId: req.assignmentId,

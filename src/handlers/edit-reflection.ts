@@ -1,7 +1,6 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import { createReflectionStore, countChars } from '../store/reflection-store.ts'
-import { lengthProblem } from './submit-reflection.ts'
+import { countChars } from '../store/reflection-store.ts'
+import { lengthProblem } from '../reflections/rules.ts'
 import { pickGroup } from './pick-group.ts'
 
 /** `#修改心得 <内容>`: replace the sender's latest reflection for the open assignment. */
@@ -12,13 +11,12 @@ export const editReflection: Handler = async (ctx, next) => {
   if ('reply' in picked) return ctx.reply(picked.reply)
   const { group, rest: text } = picked
   if (!text) return ctx.reply('请在 #修改心得 后面写上新的内容，例如：#修改心得 今天学习了……')
-  const { config, redis, keys, clock } = ctx.deps
+  const { config, stores } = ctx.deps
   const chars = countChars(text)
   const problem = lengthProblem(chars, config.reflections)
   if (problem) return ctx.reply(problem)
-  const assignment = await createAssignmentStore(redis, keys, clock).current(group.key)
-  const result = await createReflectionStore(redis, keys, clock, config.timezone)
-    .editLatest(group.key, ctx.sender.id, assignment?.id ?? '', text)
+  const assignment = await stores.assignments.current(group.key)
+  const result = await stores.reflections.editLatest(group.key, ctx.sender.id, assignment?.id ?? '', text)
   const task = assignment ? `学习任务「${assignment.title}」` : '平时心得'
   switch (result.status) {
     case 'edited':

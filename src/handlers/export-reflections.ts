@@ -5,8 +5,9 @@ import { FileBox } from 'file-box'
 import { commandArgs, type Handler } from '../bot/context.ts'
 import { dateInZone } from '../clock.ts'
 import { exportGroup } from '../export/export-group.ts'
-import { countedMembers } from '../jobs/remind.ts'
-import { groupName, pickGroup } from './pick-group.ts'
+import { groupName } from '../config.ts'
+import { countedMembers } from '../participation/participation.ts'
+import { pickGroup } from './pick-group.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 

@@ -1,9 +1,7 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import { createReflectionStore } from '../store/reflection-store.ts'
+import { groupName } from '../config.ts'
 import { statusLabel } from '../export/columns.ts'
-import { groupName } from './pick-group.ts'
 
 // a private chat stays readable; older ones are in the organizers' export
 const SHOWN = 20
@@ -12,9 +10,8 @@ const EXCERPT = 60
 /** `#我的心得`: the sender's own reflections, answered privately. */
 export const listMyReflections: Handler = async (ctx, next) => {
   if (commandArgs(ctx.text, '我的心得') === undefined) return next()
-  const { config, redis, keys, clock } = ctx.deps
-  const store = createReflectionStore(redis, keys, clock, config.timezone)
-  const assignments = createAssignmentStore(redis, keys, clock)
+  const { config } = ctx.deps
+  const { reflections: store, assignments } = ctx.deps.stores
   const groups = ctx.room ? [ctx.room] : ctx.senderGroups
   const sections: string[] = []
   let total = 0

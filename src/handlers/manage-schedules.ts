@@ -1,11 +1,13 @@
 import { commandArgs, type Ctx, type Handler } from '../bot/context.ts'
-import type { GroupConfig } from '../config.ts'
-import { createScheduleStore, type ScheduleDef } from '../store/schedule-store.ts'
-import { allSchedules, previewContent, runFiring, targetGroups } from '../jobs/broadcast.ts'
-import { remindMissing } from '../jobs/remind.ts'
-import { nextFireTimes, parseTimePhrase, timePhraseExamples } from '../jobs/time-phrases.ts'
-import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../jobs/schedule-overview.ts'
-import { groupName, pickGroup } from './pick-group.ts'
+import { groupName, type GroupConfig } from '../config.ts'
+import { zoneLabel } from '../clock.ts'
+import type { ScheduleDef } from '../store/schedule-store.ts'
+import { allSchedules, targetGroups } from '../schedules/definitions.ts'
+import { previewContent, runFiring } from '../schedules/firing.ts'
+import { nextFireTimes } from '../schedules/next-fire.ts'
+import { parseTimePhrase, timePhraseExamples } from '../schedules/time-phrases.ts'
+import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../schedules/overview.ts'
+import { pickGroup } from './pick-group.ts'
 
 const usage = [
   '定时任务命令（书记可用）：',
@@ -16,7 +18,9 @@ const usage = [
   '· #定时 预览 ID —— 查看接下来三次的时间和发送内容',
 ].join('\n')
 
-const phraseHelp = ['没看懂这个时间。可以这样写：', ...timePhraseExamples.map((e) => `· #定时 添加 ${e.split('（')[0]} 内容`), '（时间均为北京时间）'].join('\n')
+const phraseHelp = (timeZone: string) => [
+  '没看懂这个时间。可以这样写：', ...timePhraseExamples.map((e) => `· #定时 添加 ${e.split('（')[0]} 内容`), `（时间均为${zoneLabel(timeZone)}）`,
+].join('\n')
 
 /** `#定时 添加|列表|暂停|恢复|删除|立即|预览`: secretaries manage the group's schedules from chat. */
 export const manageSchedules: Handler = async (ctx, next) => {
@@ -33,7 +37,7 @@ export const manageSchedules: Handler = async (ctx, next) => {
 
 type Action = (ctx: Ctx, group: GroupConfig, rest: string) => Promise<void>
 
-const storeOf = (ctx: Ctx) => createScheduleStore(ctx.deps.redis, ctx.deps.keys, ctx.deps.clock)
+const storeOf = (ctx: Ctx) => ctx.deps.stores.schedules
 
 /** The schedule `id` if it sends to `group`; otherwise a reply saying why not. */
 async function find(ctx: Ctx, group: GroupConfig, id: string): Promise<ScheduleDef | undefined> {
@@ -63,7 +67,7 @@ const MIN_CHAT_INTERVAL_MS = 10 * 60_000
 const actions: Record<string, Action> = {
   async 添加(ctx, group, rest) {
     const parsed = parseTimePhrase(rest)
-    if (!parsed) return ctx.reply(phraseHelp)
+    if (!parsed) return ctx.reply(phraseHelp(ctx.deps.config.timezone))
     if (!parsed.rest) return ctx.reply(`请在时间后面写上要发送的内容，例如：#定时 添加 ${parsed.label} 请大家完成本周学习`)
     const { config, clock } = ctx.deps
     // a message every few seconds would flood the group and block every other reply
@@ -81,7 +85,7 @@ const actions: Record<string, Action> = {
     await ctx.reply([
       `已添加定时任务 ${def.id}：${parsed.label} 在“${groupName(group)}”发送：`,
       parsed.rest,
-      '接下来三次（北京时间）：',
+      `接下来三次（${zoneLabel(config.timezone)}）：`,
       ...times.map((t) => `· ${formatFireTime(t, config.timezone)}`),
       `暂停：#定时 暂停 ${def.id}　删除：#定时 删除 ${def.id}`,
     ].join('\n'))
@@ -92,7 +96,7 @@ const actions: Record<string, Action> = {
     const rows = (await scheduleOverview(config, storeOf(ctx), clock.now()))
       .filter((r) => targetGroups(config, r.def).some((g) => g.key === group.key))
     if (!rows.length) return ctx.reply(`“${groupName(group)}”还没有定时任务。添加：#定时 添加 每周一 09:00 内容`)
-    await ctx.reply([`“${groupName(group)}”的定时任务（北京时间）：`, ...rows.map((r) => formatScheduleRow(r, config.timezone))].join('\n\n'))
+    await ctx.reply([`“${groupName(group)}”的定时任务（${zoneLabel(config.timezone)}）：`, ...rows.map((r) => formatScheduleRow(r, config.timezone))].join('\n\n'))
   },
 
   async 暂停(ctx, group, id) {
@@ -128,7 +132,7 @@ const actions: Record<string, Action> = {
   async 立即(ctx, group, id) {
     const def = await find(ctx, group, id)
     if (!def) return
-    const env = { deps: ctx.deps, messenger: ctx.messenger, store: storeOf(ctx), remind: remindMissing, sendAttempts: 3, retryBaseMs: 2000 }
+    const env = { deps: ctx.deps, messenger: ctx.messenger, sendAttempts: 3, retryBaseMs: 2000 }
     const f = await runFiring(env, def, group, ctx.deps.clock.now(), { manual: true })
     if (f.outcome === 'failed') await ctx.reply(`任务 ${def.id} 发送失败：${formatOutcome(f, ctx.deps.config.timezone)}`)
     else if (!ctx.room) await ctx.reply(`已在“${groupName(group)}”执行任务 ${def.id}。`)
@@ -139,9 +143,9 @@ const actions: Record<string, Action> = {
     if (!def) return
     const { config, clock } = ctx.deps
     const times = nextFireTimes(def.cron, config.timezone, clock.now(), 3)
-    const text = await previewContent(ctx.deps, storeOf(ctx), def, group, times[0] ?? clock.now())
+    const text = await previewContent(ctx.deps, def, group, times[0] ?? clock.now())
     await ctx.reply([
-      `任务 ${def.id} 接下来三次（北京时间）：`,
+      `任务 ${def.id} 接下来三次（${zoneLabel(config.timezone)}）：`,
       ...times.map((t) => `· ${formatFireTime(t, config.timezone)}`),
       '下次将发送：',
       '————',

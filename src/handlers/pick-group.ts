@@ -1,5 +1,5 @@
 import type { Ctx } from '../bot/context.ts'
-import type { GroupConfig } from '../config.ts'
+import { groupName, type GroupConfig } from '../config.ts'
 import { refusal, type Action } from '../bot/roles.ts'
 
 /** The group a command is about, the rest of its arguments, or the reply to send instead. */
@@ -27,12 +27,7 @@ export function pickGroup(ctx: Ctx, args: string, action: Action, example: strin
     reply: [
       '你在多个学习群中，请在命令后写上群名或序号，例如：',
       example,
-      ...candidates.map((g, i) => `${i + 1}. ${g.topic ?? g.key}`),
+      ...candidates.map((g, i) => `${i + 1}. ${groupName(g)}`),
     ].join('\n'),
   }
-}
-
-/** Display name of a group. */
-export function groupName(g: GroupConfig): string {
-  return g.topic ?? g.key
 }

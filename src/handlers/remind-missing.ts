@@ -1,5 +1,5 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
-import { remindMissing } from '../jobs/remind.ts'
+import { remindMissing } from '../participation/participation.ts'
 import { pickGroup } from './pick-group.ts'
 
 /** `#提醒` (secretaries): @-mention everyone who has not submitted to the open assignment. */

@@ -1,8 +1,8 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import { participation } from '../jobs/remind.ts'
-import { groupName, pickGroup } from './pick-group.ts'
+import { groupName } from '../config.ts'
+import { participation } from '../participation/participation.ts'
+import { pickGroup } from './pick-group.ts'
 
 /** `#统计 [任务ID]`: submitted N of M for the open (or named) assignment, and who has not. */
 export const showParticipation: Handler = async (ctx, next) => {
@@ -11,11 +11,11 @@ export const showParticipation: Handler = async (ctx, next) => {
   const picked = pickGroup(ctx, args, 'stats', '#统计 1 [任务ID]')
   if ('reply' in picked) return ctx.reply(picked.reply)
   const { group, rest } = picked
-  const { config, redis, keys, clock } = ctx.deps
+  const { config, stores } = ctx.deps
   const assignmentId = rest.split(/\s+/)[0] || undefined
   const p = await participation(ctx.deps, ctx.messenger, group, assignmentId)
   if (!p) {
-    const recent = (await createAssignmentStore(redis, keys, clock).list(group.key)).slice(-5).reverse()
+    const recent = (await stores.assignments.list(group.key)).slice(-5).reverse()
     const head = assignmentId ? `没有找到学习任务“${assignmentId}”。` : '当前没有进行中的学习任务。'
     const list = recent.map((a) => `· ${a.id}  ${a.title}（${formatInZone(a.openedAt, config.timezone)}）`)
     return ctx.reply(list.length ? `${head}最近的学习任务：\n${list.join('\n')}\n发送“#统计 任务ID”查看。` : head)

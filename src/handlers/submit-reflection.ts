@@ -1,25 +1,14 @@
-import { createHash } from 'node:crypto'
 import { commandArgs, type Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
+import { groupName } from '../config.ts'
 import { countChars } from '../store/reflection-store.ts'
-import { saveReflection } from '../store/reflection-journal.ts'
-import { groupName, pickGroup } from './pick-group.ts'
+import { saveReflection } from '../reflections/save-reflection.ts'
+import { lengthProblem, reflectionIdFor } from '../reflections/rules.ts'
+import { pickGroup } from './pick-group.ts'
 
 /** `#心得 <内容>` (also `#心得体会`): the words after the command, or undefined. */
 export function reflectionArgs(text: string): string | undefined {
   return commandArgs(text, '心得体会', '心得')
-}
-
-/** A reflection id derived from the message id, so a redelivered message is stored once. */
-export function reflectionIdFor(messageId: string): string {
-  return `r${createHash('sha1').update(messageId).digest('hex').slice(0, 16)}`
-}
-
-/** Chinese reply when a text is outside the configured length limits, else undefined. */
-export function lengthProblem(chars: number, limits: { minChars: number; maxChars: number }): string | undefined {
-  if (chars < limits.minChars) return `你的心得只有 ${chars} 字，至少需要 ${limits.minChars} 字，请补充后再发送。`
-  if (chars > limits.maxChars) return `你的心得有 ${chars} 字，超过了 ${limits.maxChars} 字的上限，请精简后再发送。`
-  return undefined
 }
 
 /** `#心得 <内容>`: store a reflection for the group's open assignment (journaled if Redis is down). */

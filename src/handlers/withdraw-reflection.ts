@@ -1,6 +1,4 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import { createReflectionStore } from '../store/reflection-store.ts'
 import { pickGroup } from './pick-group.ts'
 
 /** `#撤回心得`: withdraw the sender's latest reflection for the open assignment (kept as withdrawn). */
@@ -10,10 +8,9 @@ export const withdrawReflection: Handler = async (ctx, next) => {
   const picked = pickGroup(ctx, args, 'reflect', '#撤回心得 1')
   if ('reply' in picked) return ctx.reply(picked.reply)
   const { group } = picked
-  const { config, redis, keys, clock } = ctx.deps
-  const assignment = await createAssignmentStore(redis, keys, clock).current(group.key)
-  const result = await createReflectionStore(redis, keys, clock, config.timezone)
-    .withdrawLatest(group.key, ctx.sender.id, assignment?.id ?? '')
+  const { stores } = ctx.deps
+  const assignment = await stores.assignments.current(group.key)
+  const result = await stores.reflections.withdrawLatest(group.key, ctx.sender.id, assignment?.id ?? '')
   const task = assignment ? `学习任务「${assignment.title}」` : '平时心得'
   if (result.status === 'none') return ctx.reply(`没有找到你在${task}下可以撤回的心得。`)
   if (result.status !== 'withdrawn') return undefined

@@ -3,15 +3,14 @@ import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import type { Redis } from '../store/redis.ts'
-import { createScheduleStore, type ScheduleDef, type ScheduleStore } from '../store/schedule-store.ts'
-import { allSchedules, isPaused, runFiring, targetGroups, type FireEnv, type RemindFn } from './broadcast.ts'
-import { nextFireTime } from './time-phrases.ts'
+import type { ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
+import { allSchedules, isPaused, targetGroups } from '../schedules/definitions.ts'
+import { runFiring, type FireEnv } from '../schedules/firing.ts'
+import { nextFireTime } from '../schedules/next-fire.ts'
+import { createKeyedQueue } from '../util/keyed-queue.ts'
 
 /** Knobs of the scheduler; every one has a default. */
 export interface SchedulerOptions {
-  /** The shared reminder job, for `remind` schedules (src/jobs/remind.ts: remindMissing). */
-  remind?: RemindFn
-  store?: ScheduleStore
   /** Tries per send, the first included (default 3). */
   sendAttempts?: number
   /** Backoff before the second try, doubling after (default 2 s). */
@@ -44,12 +43,12 @@ export class Scheduler {
   private subscriber?: Redis
   private resyncTimer?: NodeJS.Timeout
   private running = false
-  private syncing: Promise<void> = Promise.resolve()
+  private readonly syncs = createKeyedQueue()
 
   constructor(private readonly deps: Deps, messenger: Messenger, opts: SchedulerOptions = {}) {
-    this.store = opts.store ?? createScheduleStore(deps.redis, deps.keys, deps.clock)
+    this.store = deps.stores.schedules
     this.env = {
-      deps, messenger, store: this.store, remind: opts.remind,
+      deps, messenger,
       sendAttempts: opts.sendAttempts ?? 3, retryBaseMs: opts.retryBaseMs ?? 2000,
     }
     this.instance = opts.instance ?? `${process.pid}-${randomBytes(3).toString('hex')}`
@@ -66,14 +65,21 @@ export class Scheduler {
     this.subscriber = sub
     sub.on('error', () => { /* reconnects by itself; the periodic resync covers lost notices */ })
     sub.on('message', () => { this.resync().catch((err) => log.error({ err }, 'schedule resync failed')) })
-    await sub.connect().catch(() => undefined)
-    await sub.subscribe(this.deps.keys.scheduleChanges()).catch((err) => log.warn({ err }, 'schedule change notices unavailable'))
+    try {
+      await sub.connect()
+      await sub.subscribe(this.deps.keys.scheduleChanges())
+    } catch (err) {
+      log.warn({ err }, 'schedule change notices unavailable, re-reading schedules every resync period')
+    }
+    // stopped meanwhile (a logout during start): leave nothing running behind
+    if (!this.running) return
     this.resyncTimer = setInterval(() => {
       this.resync().catch((err) => log.error({ err }, 'schedule resync failed'))
     }, this.resyncMs)
     this.resyncTimer.unref()
     await this.resync()
     const defs = await allSchedules(this.deps.config, this.store)
+    if (!this.running) return
     await Promise.all(defs.map((def) => this.track(this.catchUp(def))))
     log.info({ schedules: this.tasks.size, instance: this.instance }, 'scheduler started')
   }
@@ -85,7 +91,7 @@ export class Scheduler {
     clearInterval(this.resyncTimer)
     for (const { task } of this.tasks.values()) await task.destroy()
     this.tasks.clear()
-    await this.syncing
+    await this.syncs.idle()
     const sub = this.subscriber
     this.subscriber = undefined
     sub?.disconnect()
@@ -94,8 +100,7 @@ export class Scheduler {
 
   /** Re-read the schedules: start tasks for new or resumed ones, destroy those deleted or paused. */
   resync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.sync(), () => this.sync())
-    return this.syncing
+    return this.syncs.run('sync', () => this.sync())
   }
 
   /** Ids of the schedules that have a running cron task. */

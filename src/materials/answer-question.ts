@@ -1,13 +1,12 @@
-import type { Deps } from '../deps.ts'
+import type { MaterialsDeps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { Answer } from './types.ts'
-import { createAskLimits } from '../store/ask-limits.ts'
 import { extractiveAnswer } from './answer-extractive.ts'
 import { llmAnswer } from './answer-llm.ts'
 import { cleanQuery } from './query.ts'
 
-/** What answerQuestion needs: full Deps qualify; without redis/keys no limits apply (offline CLI). */
-export type AskDeps = Pick<Deps, 'config' | 'log' | 'clock' | 'library' | 'llm'> & Partial<Pick<Deps, 'redis' | 'keys'>>
+/** What answerQuestion needs: full Deps qualify; without stores no limits apply (offline CLI). */
+export type AskDeps = MaterialsDeps
 
 /** A question from a member; `group` is absent in a private chat. */
 export interface Question {
@@ -33,7 +32,7 @@ const BUDGET_SPENT = '（今天的智能解答次数已用完，以下为学习�
 export async function answerQuestion(deps: AskDeps, input: Question): Promise<Answer | Limited> {
   const { config, log } = deps
   const group = input.group?.key ?? PRIVATE
-  const limits = deps.redis && deps.keys ? createAskLimits(deps.redis, deps.keys, deps.clock, config.timezone) : undefined
+  const limits = deps.stores?.askLimits
 
   if (limits) {
     try {

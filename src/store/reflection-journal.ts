@@ -1,11 +1,7 @@
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { ReplyError } from 'ioredis'
-import type { Deps } from '../deps.ts'
 import type { Logger } from '../log.ts'
-import { createAssignmentStore, type Assignment } from './assignment-store.ts'
-import { createReflectionStore, type Reflection, type SubmitResult } from './reflection-store.ts'
 
 /** A submission kept on local disk while Redis was unreachable. */
 export interface JournalEntry {
@@ -96,101 +92,6 @@ export function createReflectionJournal(dir: string) {
         await fsp.rm(batch)
       }
       return applied
-    },
-  }
-}
-
-// Replies of a Redis that is up but cannot take writes now; the journal keeps the reflection.
-const REFUSING_WRITES = /^(OOM|READONLY|MISCONF|LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/
-
-/**
- * True for errors meaning Redis cannot store the reflection now (unreachable, timed out, or
- * refusing writes), as opposed to a bug or a command Redis rejected for good.
- */
-export function isUnreachable(err: unknown): boolean {
-  if (err instanceof ReplyError) return REFUSING_WRITES.test((err as Error).message)
-  return !(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError)
-}
-
-/** Where a submission ended up: in Redis (with the store's verdict), in the journal, or nowhere. */
-export type SaveResult =
-  | (SubmitResult & { assignment?: Assignment })
-  | { status: 'journaled'; assignment?: Assignment }
-  | { status: 'failed' }
-
-/** Journal of a deployment, under config.dataDir. */
-export function journalOf(deps: Pick<Deps, 'config'>): ReflectionJournal {
-  return createReflectionJournal(path.join(deps.config.dataDir, 'journal'))
-}
-
-/**
- * Save a submission to Redis; if Redis is unreachable, to the local journal. `failed` only when
- * both are unavailable. The submission is attached to the group's open assignment.
- */
-export async function saveReflection(
-  deps: Deps,
-  input: Omit<JournalEntry, 'v' | 'assignmentId'>,
-): Promise<SaveResult> {
-  const { config, redis, keys, clock, log } = deps
-  const assignments = createAssignmentStore(redis, keys, clock)
-  const store = createReflectionStore(redis, keys, clock, config.timezone)
-  let assignment: Assignment | undefined
-  let assignmentKnown = false
-  try {
-    assignment = await assignments.current(input.group)
-    assignmentKnown = true
-    const result = await store.submit({ ...input, assignmentId: assignment?.id })
-    return { ...result, assignment }
-  } catch (err) {
-    if (!isUnreachable(err)) throw err
-    log.warn({ err, group: input.group, reflectionId: input.id }, 'redis unreachable, journaling reflection')
-  }
-  try {
-    const entry: JournalEntry = { v: 1, ...input, ...(assignmentKnown ? { assignmentId: assignment?.id ?? '' } : {}) }
-    await journalOf(deps).append(entry)
-    return { status: 'journaled', assignment }
-  } catch (err) {
-    log.error({ err, group: input.group, reflectionId: input.id }, 'reflection journal failed')
-    return { status: 'failed' }
-  }
-}
-
-/** Apply one journal entry to Redis (exactly once: submit is idempotent by id). */
-export async function applyJournalEntry(deps: Deps, entry: JournalEntry): Promise<Reflection> {
-  const { config, redis, keys, clock } = deps
-  const assignmentId = entry.assignmentId
-    ?? (await createAssignmentStore(redis, keys, clock).at(entry.group, entry.submittedMs))?.id
-  const result = await createReflectionStore(redis, keys, clock, config.timezone).submit({ ...entry, assignmentId })
-  deps.log.info({ group: entry.group, reflectionId: entry.id, result: result.status }, 'journaled reflection replayed')
-  return result.reflection
-}
-
-/**
- * Replay the journal now, whenever the Redis client becomes ready again, and every `intervalMs`
- * while entries wait. Start it once Redis is connected; `stop()` waits for a replay in flight.
- */
-export function startJournalReplay(deps: Deps, opts: { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  const journal = journalOf(deps)
-  let running: Promise<void> | undefined
-  let stopped = false
-  const kick = () => {
-    if (stopped || running) return
-    running = journal.replay((e) => applyJournalEntry(deps, e).then(() => undefined), deps.log)
-      .then((n) => { if (n) deps.log.info({ replayed: n }, 'journal replayed') })
-      .catch((err) => deps.log.warn({ err }, 'journal replay incomplete, will retry'))
-      .finally(() => { running = undefined })
-  }
-  const onReady = () => kick()
-  deps.redis.on('ready', onReady)
-  const timer = setInterval(() => { if (journal.hasPending()) kick() }, opts.intervalMs ?? 5000)
-  timer.unref()
-  kick()
-  return {
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      deps.redis.off('ready', onReady)
-      await running
     },
   }
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
-import { journalOf, startJournalReplay } from '../../src/store/reflection-journal.ts'
+import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
 
 const G1 = '第一党支部学习群'
@@ -111,7 +111,7 @@ describe('reflections end to end', () => {
     const replay = startJournalReplay(h.app.deps, { intervalMs: 100 })
     try {
       await server.restart()
-      const journal = journalOf(h.app.deps)
+      const { journal } = h.app.deps.stores
       for (let i = 0; journal.hasPending(); i++) {
         if (i > 200) throw new Error('journal not replayed')
         await sleep(50)

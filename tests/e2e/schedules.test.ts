@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
-import { remindMissing } from '../../src/jobs/remind.ts'
 
 const G1 = '第一党支部学习群'
 /** Reply text without the @-mention WeChat puts in front. */
@@ -22,7 +21,7 @@ beforeAll(async () => {
   h = await startHarness({
     redisUrl: server.url,
     config: { dataDir: path.join(dir, 'data') },
-    jobs: (deps, messenger) => [new Scheduler(deps, messenger, { remind: remindMissing })],
+    jobs: (deps, messenger) => [new Scheduler(deps, messenger)],
   })
 })
 afterAll(async () => {

@@ -7,7 +7,9 @@ import pino from 'pino'
 import { parseConfig } from '../../src/config.ts'
 import { createManualClock } from '../../src/clock.ts'
 import { createLibrary, type FolderLibrary } from '../../src/materials/library.ts'
-import { answerQuestion, type AskDeps } from '../../src/materials/answer-question.ts'
+import { answerQuestion } from '../../src/materials/answer-question.ts'
+import type { Deps } from '../../src/deps.ts'
+import { testDeps } from '../support/deps.ts'
 import type { Answer } from '../../src/materials/types.ts'
 import { startTestRedis, testClient } from '../support/redis.ts'
 
@@ -38,7 +40,7 @@ const server = http.createServer((req, res) => {
 const log = pino({ level: 'silent' })
 let redisServer: Awaited<ReturnType<typeof startTestRedis>>
 let library: FolderLibrary
-let deps: AskDeps
+let deps: Deps
 const group = { topic: '学习一群', key: '学习一群', secretaries: [], organizers: [], exclude: [] }
 
 beforeAll(async () => {
@@ -53,7 +55,7 @@ beforeAll(async () => {
     llm: { baseURL, model: 'test-model', timeoutMs: 300, dailyBudget: 100 },
   }, path.join(materials, '..', 'config', 'studybot.yaml'), {})
   library = await createLibrary({ dir: materials, log })
-  deps = { config, log, clock: createManualClock(Date.UTC(2026, 0, 5, 2)), library, redis, keys, llm: new OpenAI({ baseURL, apiKey: 'test' }) }
+  ;({ deps } = await testDeps({ config, redis, keys, clock: createManualClock(Date.UTC(2026, 0, 5, 2)), library, llm: new OpenAI({ baseURL, apiKey: 'test' }) }))
 })
 
 afterAll(async () => {

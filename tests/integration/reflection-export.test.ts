@@ -13,7 +13,7 @@ import type { Redis } from '../../src/store/redis.ts'
 describe('reflection export', () => {
   let server: Awaited<ReturnType<typeof startTestRedis>>
   let redis: Redis
-  let ctx: ReturnType<typeof reflectionDeps>
+  let ctx: Awaited<ReturnType<typeof reflectionDeps>>
   const group = () => ctx.deps.config.groups[0]
   const out = (name: string) => path.join(ctx.dataDir, name)
 
@@ -21,7 +21,7 @@ describe('reflection export', () => {
     server = await startTestRedis()
     const c = await testClient(server)
     redis = c.redis
-    ctx = reflectionDeps(redis, c.keys)
+    ctx = await reflectionDeps(redis, c.keys)
     const { deps, clock } = ctx
     const assignments = createAssignmentStore(redis, deps.keys, clock)
     const store = createReflectionStore(redis, deps.keys, clock, deps.config.timezone)

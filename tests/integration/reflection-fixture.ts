@@ -1,19 +1,17 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pino from 'pino'
 import { parseConfig } from '../../src/config.ts'
 import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
-import type { Deps } from '../../src/deps.ts'
-import type { MaterialLibrary } from '../../src/materials/types.ts'
 import type { Redis } from '../../src/store/redis.ts'
 import type { Keys } from '../../src/store/keys.ts'
+import { testDeps } from '../support/deps.ts'
 
 export const GROUP = '第一党支部学习群'
 export const GROUP2 = '第二党支部学习群'
 
 /** Deps for reflection tests: two groups, a manual clock at 2026-11-30 09:00 +08:00, a temp data folder. */
-export function reflectionDeps(redis: Redis, keys: Keys, raw: Record<string, unknown> = {}) {
+export async function reflectionDeps(redis: Redis, keys: Keys, raw: Record<string, unknown> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-refl-'))
   const config = parseConfig({
     groups: [
@@ -24,8 +22,6 @@ export function reflectionDeps(redis: Redis, keys: Keys, raw: Record<string, unk
     ...raw,
   }, path.join(dataDir, 'studybot.yaml'), {})
   const clock = createManualClock(zonedToEpoch('2026-11-30', '09:00', 'Asia/Shanghai'))
-  const deps: Deps = {
-    config, clock, redis, keys, log: pino({ level: 'silent' }), library: {} as MaterialLibrary,
-  }
+  const { deps } = await testDeps({ config, redis, keys, clock })
   return { deps, clock, dataDir }
 }

@@ -9,7 +9,9 @@ import { connectRedis, type Redis } from '../../src/store/redis.ts'
 import { createKeys } from '../../src/store/keys.ts'
 import { createReflectionStore } from '../../src/store/reflection-store.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
-import { journalOf, saveReflection, startJournalReplay, applyJournalEntry } from '../../src/store/reflection-journal.ts'
+import { createReflectionJournal } from '../../src/store/reflection-journal.ts'
+import { saveReflection, applyJournalEntry } from '../../src/reflections/save-reflection.ts'
+import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { GROUP, reflectionDeps } from './reflection-fixture.ts'
 
 const text = '今天学习了党的二十大报告，深刻体会到以人民为中心的发展思想，要落实到日常工作中。'
@@ -26,14 +28,14 @@ describe('reflection journal', () => {
   let dir: string
   let server: LocalRedisServer
   let redis: Redis
-  let ctx: ReturnType<typeof reflectionDeps>
+  let ctx: Awaited<ReturnType<typeof reflectionDeps>>
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-journal-'))
     // persistent, like the bot's own server, so a restart keeps what was stored before the outage
     server = await startLocalRedis({ dir, persistent: true })
     redis = await connectRedis(server.url)
-    ctx = reflectionDeps(redis, createKeys(`t${randomBytes(4).toString('hex')}`))
+    ctx = await reflectionDeps(redis, createKeys(`t${randomBytes(4).toString('hex')}`))
   })
   afterAll(async () => {
     redis.disconnect()
@@ -52,7 +54,7 @@ describe('reflection journal', () => {
     clock.advance(60000)
     const down = await saveReflection(deps, { id: 'j2', group: GROUP, memberId: 'm2', memberName: '小红', text, submittedMs: clock.now() })
     expect(down.status).toBe('journaled')
-    const journal = journalOf(deps)
+    const { journal } = deps.stores
     expect(journal.hasPending()).toBe(true)
     const line = JSON.parse(fs.readFileSync(journal.file, 'utf8').trim())
     expect(line).toMatchObject({ id: 'j2', memberName: '小红', text })
@@ -81,7 +83,7 @@ describe('reflection journal', () => {
 
   it('replays entries left from a previous process at start, each once', async () => {
     const { deps } = ctx
-    const journal = journalOf(deps)
+    const { journal } = deps.stores
     const entry = { v: 1 as const, id: 'j3', group: GROUP, memberId: 'm3', memberName: '小刚', text: `${text}（补）`, submittedMs: deps.clock.now() }
     await journal.append(entry)
     await journal.append(entry)
@@ -99,7 +101,7 @@ describe('reflection journal', () => {
     await server.stop()
     try {
       // the journal folder cannot be created: a file stands where it should be
-      const broken = { ...deps, config: { ...deps.config, dataDir: path.join(ctx.dataDir, 'blocked') } }
+      const broken = { ...deps, stores: { ...deps.stores, journal: createReflectionJournal(path.join(ctx.dataDir, 'blocked', 'journal')) } }
       fs.writeFileSync(path.join(ctx.dataDir, 'blocked'), '')
       const res = await saveReflection(broken, { id: 'j4', group: GROUP, memberId: 'm4', memberName: '小李', text, submittedMs: deps.clock.now() })
       expect(res.status).toBe('failed')
@@ -111,7 +113,6 @@ describe('reflection journal', () => {
 
 describe('journal file', () => {
   it('keeps an entry appended after a line torn by a crash, and sets the torn line aside once', async () => {
-    const { createReflectionJournal } = await import('../../src/store/reflection-journal.ts')
     const pino = (await import('pino')).default
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-journal-'))
     const journal = createReflectionJournal(dir)

@@ -10,7 +10,7 @@ const text = '学习了党章第一章，对党员的义务有了更深的理解
 describe('reflection store', () => {
   let server: Awaited<ReturnType<typeof startTestRedis>>
   let redis: Redis
-  let ctx: ReturnType<typeof reflectionDeps>
+  let ctx: Awaited<ReturnType<typeof reflectionDeps>>
   let store: ReturnType<typeof createReflectionStore>
   let assignments: ReturnType<typeof createAssignmentStore>
 
@@ -18,7 +18,7 @@ describe('reflection store', () => {
     server = await startTestRedis()
     const c = await testClient(server)
     redis = c.redis
-    ctx = reflectionDeps(redis, c.keys)
+    ctx = await reflectionDeps(redis, c.keys)
     store = createReflectionStore(redis, c.keys, ctx.clock, 'Asia/Shanghai')
     assignments = createAssignmentStore(redis, c.keys, ctx.clock)
   })

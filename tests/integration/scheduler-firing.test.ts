@@ -8,9 +8,10 @@ import { createManualClock, systemClock, zonedToEpoch } from '../../src/clock.ts
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { createScheduleStore } from '../../src/store/schedule-store.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
-import { allSchedules } from '../../src/jobs/broadcast.ts'
+import { allSchedules } from '../../src/schedules/definitions.ts'
 import { createRecordingMessenger } from '../support/recording-messenger.ts'
-import { fixedLibrary, scheduleConfig, scheduleDeps } from '../support/schedule-deps.ts'
+import { fixedLibrary, scheduleConfig } from '../support/schedule-config.ts'
+import { testDeps } from '../support/deps.ts'
 
 const tz = 'Asia/Shanghai'
 const g1 = '第一党支部学习群'
@@ -42,8 +43,8 @@ describe('Scheduler', () => {
     clients.push(second)
     const a = createRecordingMessenger()
     const b = createRecordingMessenger()
-    const sa = new Scheduler(scheduleDeps({ config, redis, keys, clock: systemClock }).deps, a)
-    const sb = new Scheduler(scheduleDeps({ config, redis: second, keys, clock: systemClock }).deps, b)
+    const sa = new Scheduler((await testDeps({ config, redis, keys, clock: systemClock })).deps, a)
+    const sb = new Scheduler((await testDeps({ config, redis: second, keys, clock: systemClock })).deps, b)
     await Promise.all([sa.start(), sb.start()])
     await sleep(3300)
     await Promise.all([sa.stop(), sb.stop()])
@@ -64,18 +65,18 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'weekly', group: g1, cron: leapCron, kind: 'text', text: '本周学习开始了' }])
     const clock = createManualClock(slot - 3600_000)
     const m = createRecordingMessenger()
-    const first = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
+    const first = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
     await first.start()
     await first.stop()
 
     clock.set(slot + 5 * 60_000) // down across the slot, back 5 minutes later
-    const second = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
+    const second = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
     await second.start()
     await second.stop()
     expect(m.sent.map((s) => s.text)).toEqual(['本周学习开始了'])
 
     clock.set(slot + 6 * 60_000)
-    const third = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
+    const third = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
     await third.start()
     await third.stop()
     expect(m.sent).toHaveLength(1)
@@ -88,13 +89,13 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'weekly', group: '*', cron: leapCron, kind: 'text', text: '本周学习开始了' }])
     const clock = createManualClock(slot - 3600_000)
     const m = createRecordingMessenger()
-    const first = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
+    const first = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
     await first.start()
     await first.stop()
 
     clock.set(slot + 15 * 60_000)
-    const second = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
-    const third = new Scheduler(scheduleDeps({ config, redis, keys, clock }).deps, m)
+    const second = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
+    const third = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
     await Promise.all([second.start(), third.start()])
     await Promise.all([second.stop(), third.stop()])
     expect(m.sent).toEqual([])
@@ -113,9 +114,9 @@ describe('Scheduler', () => {
     const store = createScheduleStore(redis, keys, clock)
     const [def] = await allSchedules(config, store)
 
-    const one = new Scheduler(scheduleDeps({ config, redis, keys, clock, library: fixedLibrary(2) }).deps, m)
+    const one = new Scheduler((await testDeps({ config, redis, keys, clock, library: fixedLibrary(2) })).deps, m)
     await one.onSlot(def, day(2), false)
-    const two = new Scheduler(scheduleDeps({ config, redis, keys, clock, library: fixedLibrary(2) }).deps, m)
+    const two = new Scheduler((await testDeps({ config, redis, keys, clock, library: fixedLibrary(2) })).deps, m)
     await two.onSlot(def, day(3), false)
     await two.onSlot(def, day(3), false) // the same slot again (another instance): already claimed
     await two.onSlot(def, day(4), false)
@@ -134,7 +135,7 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'plan', group: g2, cron: '30 7 * * *', kind: 'study-plan', doc: '党章.md', wrap: true }])
     const clock = createManualClock(zonedToEpoch('2026-03-02', '08:00', tz))
     const m = createRecordingMessenger()
-    const s = new Scheduler(scheduleDeps({ config, redis, keys, clock, library: fixedLibrary(2) }).deps, m)
+    const s = new Scheduler((await testDeps({ config, redis, keys, clock, library: fixedLibrary(2) })).deps, m)
     const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
     for (let d = 2; d <= 4; d++) await s.onSlot(def, zonedToEpoch(`2026-03-0${d}`, '07:30', tz), false)
     expect(m.sent.map((x) => x.text.split('\n')[0].slice(0, 10))).toEqual(['【每日学习 1/2】', '【每日学习 2/2】', '【每日学习 1/2】'])
@@ -145,7 +146,7 @@ describe('Scheduler', () => {
     const monday = zonedToEpoch('2026-11-30', '09:00', tz)
     const clock = createManualClock(monday + 1000)
     const m = createRecordingMessenger()
-    const deps = scheduleDeps({ config, redis, keys, clock }).deps
+    const deps = (await testDeps({ config, redis, keys, clock })).deps
     const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
     await new Scheduler(deps, m).onSlot(def, monday, false)
 
@@ -158,7 +159,7 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'prompt', group: g1, cron: leapCron, kind: 'reflection-prompt', text: '谈谈学习体会', due: '4d' }])
     const clock = createManualClock(slot)
     const m = createRecordingMessenger()
-    const { deps } = scheduleDeps({ config, redis, keys, clock })
+    const { deps } = await testDeps({ config, redis, keys, clock })
     const s = new Scheduler(deps, m, { sendAttempts: 2, retryBaseMs: 5 })
     const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
     m.failNext(5)
@@ -172,7 +173,7 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'note', group: g1, cron: leapCron, kind: 'text', text: '通知' }])
     const clock = createManualClock(slot)
     const m = createRecordingMessenger()
-    const { deps, logs } = scheduleDeps({ config, redis, keys, clock })
+    const { deps, logs } = await testDeps({ config, redis, keys, clock })
     const s = new Scheduler(deps, m, { sendAttempts: 3, retryBaseMs: 5 })
     const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
     const store = createScheduleStore(redis, keys, clock)
@@ -193,7 +194,7 @@ describe('Scheduler', () => {
     const config = scheduleConfig([{ id: 'cfg', group: g1, cron: leapCron, kind: 'text', text: '配置任务' }])
     const m = createRecordingMessenger()
     const store = createScheduleStore(redis, keys, systemClock)
-    const s = new Scheduler(scheduleDeps({ config, redis, keys, clock: systemClock }).deps, m)
+    const s = new Scheduler((await testDeps({ config, redis, keys, clock: systemClock })).deps, m)
     await s.start()
     try {
       expect(s.activeIds()).toEqual(['cfg'])

@@ -1,11 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Writable } from 'node:stream'
 import { randomBytes } from 'node:crypto'
-import pino from 'pino'
 import { parseConfig, type Config } from '../../src/config.ts'
-import type { App, Job } from '../../src/main.ts'
+import type { App } from '../../src/main.ts'
+import type { Job } from '../../src/jobs/lifecycle.ts'
 import type { MockWorld, SentMessage } from '../../src/bot/mock-world.ts'
 import { connectRedis, type Redis } from '../../src/store/redis.ts'
 import { createKeys, type Keys } from '../../src/store/keys.ts'
@@ -13,7 +12,9 @@ import type { Clock } from '../../src/clock.ts'
 import type { Deps } from '../../src/deps.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
 import type { MaterialLibrary } from '../../src/materials/types.ts'
+import { openLibrary } from '../../src/cli/library.ts'
 import { startSimulation } from '../../src/cli/simulation.ts'
+import { captureLog, testDeps, type LogLine } from './deps.ts'
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 
@@ -39,7 +40,7 @@ export interface Harness {
   /** Everything the bot has sent so far, in order. */
   sent: SentMessage[]
   /** Log lines (parsed JSON) written so far. */
-  logs: Array<Record<string, unknown>>
+  logs: LogLine[]
   /** Say something and wait until the bot has handled it and sent every reply; returns the replies. */
   say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean }): Promise<SentMessage[]>
   /** Wait until the bot has sent a message matching `pred` (for scheduled jobs). */
@@ -60,15 +61,13 @@ export async function startHarness(o: {
   // each bot gets its own data folder, so no two test processes share a reflection journal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
   const config = parseConfig({ ...baseConfig(), dataDir, ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
-  const logs: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'debug' }, new Writable({
-    write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
-  }))
   const redis = await connectRedis(o.redisUrl)
   const keys = o.keys ?? createKeys(`e2e${randomBytes(4).toString('hex')}`)
-  const library = o.library ?? await (await import('../../src/cli/library.ts')).openLibrary(config, log)
+  const capture = captureLog()
+  const library = o.library ?? await openLibrary(config, capture.log)
+  const { deps, logs } = await testDeps({ config, redis, keys, clock: o.clock, library, capture })
   const sent: SentMessage[] = []
-  const sim = await startSimulation({ config, log, redis, library, keys, clock: o.clock, jobs: o.jobs, onSent: (m) => sent.push(m) })
+  const sim = await startSimulation({ deps, jobs: o.jobs, onSent: (m) => sent.push(m) })
 
   return {
     app: sim.app, config, world: sim.world, redis, keys, sent, logs,

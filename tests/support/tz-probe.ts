@@ -1,6 +1,7 @@
 // Prints, as JSON, what the scheduler computes for a few schedules; run with different TZ values.
 import { createTask } from 'node-cron'
-import { nextFireTimes, parseTimePhrase } from '../../src/jobs/time-phrases.ts'
+import { parseTimePhrase } from '../../src/schedules/time-phrases.ts'
+import { nextFireTimes } from '../../src/schedules/next-fire.ts'
 import { formatInZone, isoInZone } from '../../src/clock.ts'
 
 const tz = 'Asia/Shanghai'

@@ -1,19 +1,18 @@
 import path from 'node:path'
 import os from 'node:os'
 import fs from 'node:fs'
-import { Writable } from 'node:stream'
 import { randomBytes } from 'node:crypto'
-import pino from 'pino'
 import { parseConfig, type Config } from '../../src/config.ts'
 import { startApp, type App } from '../../src/main.ts'
 import { connectRedis, type Redis } from '../../src/store/redis.ts'
 import { createKeys, type Keys } from '../../src/store/keys.ts'
 import { PuppetWecom, type PuppetWecomOptions } from '../../src/puppet-wecom/mod.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
-import { remindMissing } from '../../src/jobs/remind.ts'
 import { createBroadcastChannels } from '../../src/channels/broadcast-channels.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
+import { openLibrary } from '../../src/cli/library.ts'
 import { repoRoot } from './harness.ts'
+import { captureLog, testDeps, type LogLine } from './deps.ts'
 import type { FakeWecom } from './fake-wecom.ts'
 
 /** The bot's WeCom identity on the fake server. */
@@ -54,7 +53,7 @@ export interface WecomBot {
   redis: Redis
   keys: Keys
   /** Log lines (parsed JSON) written so far. */
-  logs: Array<Record<string, any>>
+  logs: LogLine[]
   stop(): Promise<void>
 }
 
@@ -70,23 +69,21 @@ export async function startWecomBot(o: {
 }): Promise<WecomBot> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-wecom-'))
   const config = parseConfig(wecomConfig(dataDir, o.config), path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
-  const logs: Array<Record<string, any>> = []
-  const log = pino({ level: 'debug', base: undefined }, new Writable({
-    write(chunk, _enc, cb) { logs.push(JSON.parse(String(chunk))); cb() },
-  }))
   const redis = await connectRedis(o.redisUrl)
   const keys = o.keys ?? createKeys(`wecom${randomBytes(4).toString('hex')}`)
-  const library = await (await import('../../src/cli/library.ts')).openLibrary(config, log)
+  const capture = captureLog()
+  const { log } = capture
+  const { deps, logs } = await testDeps({ config, redis, keys, library: await openLibrary(config, log), capture })
   const puppet = new PuppetWecom({
     ...WECOM_BOT, wsUrl: o.fake.wsUrl, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
     reconnectBaseMs: 10, retryBaseMs: 10, ...o.puppet,
   })
   let messenger: Messenger | undefined
   const app = await startApp({
-    config, log, redis, library, keys, puppet,
+    deps, puppet,
     // the same channels main.ts builds, with a short 45009 backoff
     broadcastChannels: createBroadcastChannels(config, log, () => messenger!, { retryBaseMs: 10 }),
-    jobs: (deps, m) => [new Scheduler(deps, m, { remind: remindMissing, retryBaseMs: 10 })],
+    jobs: (deps, m) => [new Scheduler(deps, m, { retryBaseMs: 10 })],
   })
   messenger = app.messenger
   return {

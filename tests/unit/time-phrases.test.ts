@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { createTask } from 'node-cron'
-import { nextFireTimes, parseTimePhrase, slotsBetween } from '../../src/jobs/time-phrases.ts'
+import { parseTimePhrase } from '../../src/schedules/time-phrases.ts'
+import { nextFireTimes, slotsBetween } from '../../src/schedules/next-fire.ts'
 import { isoInZone, zonedToEpoch } from '../../src/clock.ts'
 
 const tz = 'Asia/Shanghai'
@@ -69,6 +70,15 @@ describe('nextFireTimes', () => {
     expect(isoInZone(spring, ny)).toBe('2026-03-09T02:30:00-04:00')
     const fall = nextFireTimes('30 1 * * *', ny, Date.UTC(2026, 10, 1, 0), 2)
     expect(fall.map((t) => isoInZone(t, ny))).toEqual(['2026-11-01T01:30:00-04:00', '2026-11-02T01:30:00-05:00'])
+  })
+
+  it('agrees with clock.ts on wall-clock times just after a DST change', () => {
+    const ny = 'America/New_York'
+    // 03:30 on the spring-forward night is 07:30 UTC (EDT); a one-pass offset guess says 08:30
+    const fired = nextFireTimes('30 3 * * *', ny, Date.UTC(2026, 2, 8, 0), 1)[0]
+    expect(fired).toBe(Date.UTC(2026, 2, 8, 7, 30))
+    expect(zonedToEpoch('2026-03-08', '03:30', ny)).toBe(fired)
+    expect(zonedToEpoch('2026-11-01', '01:30', ny)).toBe(nextFireTimes('30 1 * * *', ny, Date.UTC(2026, 10, 1, 0), 1)[0])
   })
 
   it('slotsBetween lists the slots in a half-open window', () => {

@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts'
 import { formatInZone } from '../clock.ts'
 import type { Firing, ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
-import { allSchedules, isPaused } from './broadcast.ts'
-import { nextFireTimes } from './time-phrases.ts'
+import { allSchedules, isPaused } from './definitions.ts'
+import { nextFireTimes } from './next-fire.ts'
 
 /** One schedule as `#定时 列表` and `studybot schedules` show it. */
 export interface ScheduleRow {

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { Member, Messenger } from '../bot/messenger.ts'
 import { formatInZone } from '../clock.ts'
-import { createAssignmentStore, type Assignment } from '../store/assignment-store.ts'
+import type { Assignment } from '../store/assignment-store.ts'
 
 /** Who should and who did submit to one assignment. */
 export interface Participation {
@@ -24,9 +24,9 @@ export async function countedMembers(messenger: Messenger, group: GroupConfig): 
 
 /** Submitted N of M for an assignment (the open one unless `assignmentId` names another); undefined if none. */
 export async function participation(
-  deps: Pick<Deps, 'redis' | 'keys' | 'clock'>, messenger: Messenger, group: GroupConfig, assignmentId?: string,
+  deps: Pick<Deps, 'stores'>, messenger: Messenger, group: GroupConfig, assignmentId?: string,
 ): Promise<Participation | undefined> {
-  const assignments = createAssignmentStore(deps.redis, deps.keys, deps.clock)
+  const { assignments } = deps.stores
   const assignment = assignmentId ? await assignments.get(group.key, assignmentId) : await assignments.current(group.key)
   if (!assignment) return undefined
   const [members, done] = await Promise.all([countedMembers(messenger, group), assignments.submitters(group.key, assignment.id)])
@@ -48,7 +48,7 @@ export type RemindResult =
  * Remind those who have not submitted to the group's open assignment: @-mentions in batches of
  * 20 per message. Used by `#提醒` and by the scheduler's `remind` job kind.
  */
-export async function remindMissing(deps: Pick<Deps, 'redis' | 'keys' | 'clock' | 'config'>, messenger: Messenger, group: GroupConfig): Promise<RemindResult> {
+export async function remindMissing(deps: Pick<Deps, 'stores' | 'config'>, messenger: Messenger, group: GroupConfig): Promise<RemindResult> {
   const p = await participation(deps, messenger, group)
   if (!p) return { status: 'no-assignment' }
   if (!p.missing.length) return { status: 'all-submitted', participation: p }

@@ -2,20 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import { tellSecretaries } from '../bot/tell-secretaries.ts'
-import { groupByName, type Config, type GroupConfig } from '../config.ts'
-import { formatInZone } from '../clock.ts'
-import { createAssignmentStore } from '../store/assignment-store.ts'
-import type { Firing, ScheduleDef, ScheduleState, ScheduleStore } from '../store/schedule-store.ts'
-
-/** The shared "remind who has not submitted" job (src/jobs/remind.ts: remindMissing). */
-export type RemindFn = (deps: Deps, messenger: Messenger, group: GroupConfig) => Promise<unknown>
+import { groupName, type Config, type GroupConfig } from '../config.ts'
+import { formatInZone, zoneLabel } from '../clock.ts'
+import type { Firing, ScheduleDef } from '../store/schedule-store.ts'
+import { remindMissing } from '../participation/participation.ts'
+import { dueMs } from './definitions.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
   deps: Deps
   messenger: Messenger
-  store: ScheduleStore
-  remind?: RemindFn
   /** Tries per send, the first included. */
   sendAttempts: number
   /** Backoff before the 2nd try; doubles each time, capped at 30 s. */
@@ -24,36 +20,6 @@ export interface FireEnv {
 
 /** Raised when a send still failed after every retry. */
 export class SendFailedError extends Error {}
-
-/** Every schedule: the config's, then those added in chat. */
-export async function allSchedules(config: Config, store: ScheduleStore): Promise<ScheduleDef[]> {
-  const fromConfig: ScheduleDef[] = config.schedules.map((s) => ({ ...s, source: 'config' as const }))
-  return [...fromConfig, ...await store.chatSchedules()]
-}
-
-/** Is it paused now (a chat pause/resume overrides the config)? */
-export function isPaused(def: ScheduleDef, state: ScheduleState): boolean {
-  return state.paused ?? def.paused
-}
-
-/** The configured groups a schedule sends to. */
-export function targetGroups(config: Config, def: Pick<ScheduleDef, 'group'>): GroupConfig[] {
-  if (def.group === '*') return [...config.groups]
-  const g = groupByName(config, def.group)
-  return g ? [g] : []
-}
-
-/** Collection window of a reflection prompt, in ms (due like 4d or 12h; default 4 days). */
-export function dueMs(due: string | undefined): number {
-  const m = /^(\d+)([dh])$/.exec(due ?? '4d')
-  if (!m) return 4 * 86400_000
-  return Number(m[1]) * (m[2] === 'd' ? 86400_000 : 3600_000)
-}
-
-/** "北京时间" for Asia/Shanghai, else the zone name. */
-export function zoneLabel(timeZone: string): string {
-  return timeZone === 'Asia/Shanghai' || timeZone === 'Asia/Chongqing' ? '北京时间' : timeZone
-}
 
 function reflectionPromptText(config: Config, text: string, dueAt: number): string {
   return `${text}\n\n提交方式：在群里发送“#心得 你的学习体会”。\n截止时间：${formatInZone(dueAt, config.timezone)}（${zoneLabel(config.timezone)}）`
@@ -64,7 +30,8 @@ function studyPlanText(p: { citation: string; text: string }, n: number, total: 
 }
 
 /** Where a study plan stands in a group: the passage to send next, or that it is over. */
-async function studyPlanStep(deps: Deps, store: ScheduleStore, def: ScheduleDef, group: GroupConfig) {
+async function studyPlanStep(deps: Deps, def: ScheduleDef, group: GroupConfig) {
+  const store = deps.stores.schedules
   const passages = deps.library.passages(def.doc ?? '')
   const cursor = await store.cursor(group.key, def.id)
   let index = cursor.next
@@ -73,14 +40,14 @@ async function studyPlanStep(deps: Deps, store: ScheduleStore, def: ScheduleDef,
 }
 
 /** Exactly what a firing at `slot` would send to `group`, without sending or changing anything. */
-export async function previewContent(deps: Deps, store: ScheduleStore, def: ScheduleDef, group: GroupConfig, slot: number): Promise<string> {
+export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupConfig, slot: number): Promise<string> {
   switch (def.kind) {
     case 'text':
       return def.text ?? ''
     case 'reflection-prompt':
       return reflectionPromptText(deps.config, def.text ?? '', slot + dueMs(def.due))
     case 'study-plan': {
-      const step = await studyPlanStep(deps, store, def, group)
+      const step = await studyPlanStep(deps, def, group)
       if (!step.passages.length) return `（材料“${def.doc}”中没有可发送的段落）`
       if (!step.passage) return `（学习计划已全部发送完毕，不再发送；书记会收到私聊通知）`
       return studyPlanText(step.passage, step.index + 1, step.passages.length)
@@ -105,13 +72,13 @@ async function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Pr
   }
 }
 
-/** Tell a group's secretaries privately (they are configured by name or id). */
 /**
  * Fire one schedule in one group: build the content, send it (with retries) and apply its
  * effects (cursor, assignment). Returns the firing to record; throws if it could not be sent.
  */
 export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number): Promise<Firing> {
-  const { deps, store } = env
+  const { deps } = env
+  const store = deps.stores.schedules
   const firing = (outcome: Firing['outcome']): Firing => ({ scheduleId: def.id, group: group.key, slot, outcome, at: deps.clock.now() })
   switch (def.kind) {
     case 'text':
@@ -121,7 +88,7 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       const dueAt = slot + dueMs(def.due)
       const title = (def.text ?? '').split('\n')[0].slice(0, 60)
       // opened before the prompt goes out, so the quickest replies already attach to it
-      const assignments = createAssignmentStore(deps.redis, deps.keys, deps.clock)
+      const assignments = deps.stores.assignments
       const assignment = await assignments.open({
         id: `${def.id}-${slot.toString(36)}`, group: group.key, title, dueAt, scheduleId: def.id, openedAt: Math.min(slot, deps.clock.now()),
       })
@@ -135,12 +102,12 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing('sent')
     }
     case 'study-plan': {
-      const step = await studyPlanStep(deps, store, def, group)
+      const step = await studyPlanStep(deps, def, group)
       if (!step.passages.length) throw new Error(`document ${def.doc} has no passages`)
       if (!step.passage) {
         if (!step.cursor.endAnnounced) {
           const title = step.passages[0].title
-          await tellSecretaries(env.messenger, deps.config, group, `学习计划《${title}》在“${group.topic ?? group.key}”已全部发送完毕（共 ${step.passages.length} 段），定时任务 ${def.id} 不再发送。如需从头开始，可在配置中为它设置 wrap: true。`, deps.log)
+          await tellSecretaries(env.messenger, deps.config, group, `学习计划《${title}》在“${groupName(group)}”已全部发送完毕（共 ${step.passages.length} 段），定时任务 ${def.id} 不再发送。如需从头开始，可在配置中为它设置 wrap: true。`, deps.log)
           await store.markEndAnnounced(group.key, def.id)
         }
         return firing('finished')
@@ -150,8 +117,7 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing('sent')
     }
     case 'remind':
-      if (!env.remind) throw new Error('remind job is not wired into the scheduler')
-      await env.remind(deps, env.messenger, group)
+      await remindMissing(deps, env.messenger, group)
       return firing('sent')
   }
 }
@@ -171,7 +137,7 @@ export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConf
     f = { scheduleId: def.id, group: group.key, slot, outcome: 'failed', at: env.deps.clock.now(), error: (err as Error).message, ...extra }
   }
   try {
-    await env.store.recordFiring(f)
+    await env.deps.stores.schedules.recordFiring(f)
   } catch (err) {
     log.error({ err, scheduleId: def.id, group: group.key, slot }, 'firing record failed')
   }

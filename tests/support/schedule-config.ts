@@ -1,13 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Writable } from 'node:stream'
-import pino from 'pino'
 import { parseConfig } from '../../src/config.ts'
-import type { Deps } from '../../src/deps.ts'
-import type { Clock } from '../../src/clock.ts'
-import type { Redis } from '../../src/store/redis.ts'
-import type { Keys } from '../../src/store/keys.ts'
 import type { MaterialLibrary, Passage } from '../../src/materials/types.ts'
 
 /** Two study groups and a materials folder holding 党章.md, for scheduler tests. */
@@ -38,12 +32,4 @@ export function fixedLibrary(n: number): MaterialLibrary {
     passages: (doc) => (doc === '党章.md' ? passages : []),
     close() {},
   }
-}
-
-/** Deps for a scheduler test; log lines are captured as parsed objects. */
-export function scheduleDeps(o: { config: ReturnType<typeof scheduleConfig>; redis: Redis; keys: Keys; clock: Clock; library?: MaterialLibrary }) {
-  const logs: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'debug' }, new Writable({ write(chunk, _e, cb) { logs.push(JSON.parse(String(chunk))); cb() } }))
-  const deps: Deps = { config: o.config, log, clock: o.clock, redis: o.redis, keys: o.keys, library: o.library ?? fixedLibrary(3) }
-  return { deps, logs }
 }
