@@ -6,6 +6,7 @@ import type { Ctx } from './context.ts'
 import type { Outbox } from './outbox.ts'
 import type { Messenger } from './messenger.ts'
 import { may, rolesIn } from './roles.ts'
+import { createKeyedQueue } from '../util/keyed-queue.ts'
 
 const SORRY = '抱歉，处理这条消息时出了点问题，请稍后再试。'
 
@@ -23,8 +24,8 @@ export function createMessageListener(opts: {
   const { deps, bot, outbox, messenger, run } = opts
   const { config, log, clock } = deps
   const { handled, seen } = deps.stores
-  const inFlight = new Set<Promise<void>>()
-  const bySender = new Map<string, Promise<void>>()
+  // one sender's messages run in order (#心得 then #撤回心得), different senders in parallel
+  const bySender = createKeyedQueue()
   let accepting = true
 
   const groupsOf = async (contact: { id: string; name: string }): Promise<GroupConfig[]> => {
@@ -126,25 +127,15 @@ export function createMessageListener(opts: {
     /** The Wechaty 'message' listener; never rejects. */
     onMessage(message: Message): void {
       if (!accepting) return
-      // one sender's messages run in order (#心得 then #撤回心得), different senders in parallel
-      const talkerId = message.talker()?.id ?? ''
-      const p = (bySender.get(talkerId) ?? Promise.resolve()).then(() => handle(message))
-      bySender.set(talkerId, p)
-      inFlight.add(p)
-      void p.finally(() => {
-        inFlight.delete(p)
-        if (bySender.get(talkerId) === p) bySender.delete(talkerId)
-      })
+      void bySender.run(message.talker()?.id ?? '', () => handle(message))
     },
     /** Stop taking messages and wait for the ones in flight. */
     async drain(): Promise<void> {
       accepting = false
-      while (inFlight.size) await Promise.allSettled([...inFlight])
+      await bySender.idle()
     },
     /** Wait until no message is being handled (the listener keeps accepting). */
-    async settled(): Promise<void> {
-      while (inFlight.size) await Promise.allSettled([...inFlight])
-    },
+    settled: (): Promise<void> => bySender.idle(),
   }
 }
 

@@ -1,17 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { performance } from 'node:perf_hooks'
 import type { FileBoxInterface } from 'file-box'
 import type { Contact, Room } from 'wechaty'
 import type { Logger } from '../log.ts'
+import { SendError } from '../send/send-error.ts'
+import { createSendQueue } from '../send/send-queue.ts'
+import type { Sleep } from '../send/rate-window.ts'
 import { splitText } from './split-text.ts'
-
-/** Raised when a message could not be sent after every retry. */
-export class SendError extends Error {
-  /** True when sending again cannot help or could deliver twice; callers must not retry either. */
-  constructor(message: string, readonly permanent: boolean, options?: ErrorOptions) {
-    super(message, options)
-  }
-}
 
 /** Options for the account's outgoing queue. */
 export interface OutboxOptions {
@@ -24,53 +18,42 @@ export interface OutboxOptions {
   retries: number
   /** Base of the exponential backoff between attempts. */
   retryBaseMs?: number
+  /** Waits between attempts and for the pace (tests pass one they control). */
+  sleep?: Sleep
 }
 
+// pacing measures elapsed time, so a monotonic clock rather than the (fakeable) wall clock
+const monotonic = { now: () => performance.now() }
+
 /**
- * One queue for everything this account sends: long texts are split, sends are paced and
- * retried a bounded number of times. Order is kept across all conversations.
+ * Everything this account sends, through the send pipeline: long texts are split, each
+ * conversation keeps its order, every send of the account is paced, and a failed send is retried
+ * a bounded number of times (unless the platform already did, see SendError.retryable).
  */
 export function createOutbox(opts: OutboxOptions) {
-  let tail: Promise<unknown> = Promise.resolve()
-  // pacing measures elapsed time, so a monotonic clock rather than the (fakeable) wall clock
-  let lastSentAt = -Infinity
-  let pending = 0
+  const queue = createSendQueue({
+    limit: { count: 1, windowMs: opts.intervalMs },
+    windowOf: () => 'account',
+    clock: monotonic,
+    sleep: opts.sleep,
+    retry: { retries: opts.retries, retryBaseMs: opts.retryBaseMs ?? 500 },
+  })
 
-  const attempt = async (label: Record<string, unknown>, send: () => Promise<unknown>) => {
-    for (let i = 0; ; i++) {
-      const wait = lastSentAt + opts.intervalMs - performance.now()
-      if (wait > 0) await sleep(wait)
-      try {
-        await send()
-        lastSentAt = performance.now()
-        return
-      } catch (err) {
-        lastSentAt = performance.now()
-        // a platform that already retried (or for which a repeat could deliver twice) says so
-        const permanent = (err as { permanent?: boolean }).permanent === true
-        if (i >= opts.retries || permanent) {
-          opts.log.error({ err, ...label, attempts: i + 1 }, 'send failed')
-          throw new SendError(`发送失败：${(err as Error).message}`, permanent, { cause: err })
-        }
-        opts.log.warn({ err, ...label, attempt: i + 1 }, 'send failed, retrying')
-        await sleep((opts.retryBaseMs ?? 500) * 2 ** i)
-      }
-    }
-  }
-
-  const enqueue = (job: () => Promise<void>): Promise<void> => {
-    pending++
-    const run = tail.then(job)
-    tail = run.catch(() => undefined).finally(() => { pending-- })
-    return run
-  }
+  const attempt = (label: Record<string, unknown>, send: () => Promise<unknown>) =>
+    queue.attempt(String(label.conversation), send, {
+      onFailure: (err, { attempt: n, willRetry }) => {
+        if (willRetry) opts.log.warn({ err, ...label, attempt: n }, 'send failed, retrying')
+        else opts.log.error({ err, ...label, attempts: n }, 'send failed')
+      },
+      giveUp: (err) => new SendError(`发送失败：${(err as Error).message}`, { retryable: false, cause: err }),
+    })
 
   return {
     /** Queue `text` for a room or contact; the first part carries the @-mentions. */
     send(target: Room | Contact, text: string, mentions: Contact[] = []): Promise<void> {
       const parts = splitText(text, opts.maxBytes)
       const label = { conversation: target.id }
-      return enqueue(async () => {
+      return queue.run(target.id, async () => {
         for (const [i, part] of parts.entries()) {
           await attempt(label, () => (i === 0 && mentions.length && isRoom(target)
             ? target.say(part, ...mentions)
@@ -79,13 +62,11 @@ export function createOutbox(opts: OutboxOptions) {
       })
     },
     /** Queue a file for a room or contact. */
-    sendFile(target: Room | Contact, file: FileBoxInterface): Promise<void> {
-      return enqueue(() => attempt({ conversation: target.id, file: file.name }, () => target.say(file)))
+    async sendFile(target: Room | Contact, file: FileBoxInterface): Promise<void> {
+      await queue.run(target.id, () => attempt({ conversation: target.id, file: file.name }, () => target.say(file)))
     },
     /** Resolves once everything queued so far has been sent (or has failed). */
-    async idle(): Promise<void> {
-      while (pending > 0) await tail
-    },
+    idle: (): Promise<void> => queue.idle(),
   }
 }
 

@@ -9,6 +9,7 @@ import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import { startSimulation } from './simulation.ts'
+import { createKeyedQueue } from '../util/keyed-queue.ts'
 
 /** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
 export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -92,7 +93,7 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
   ].join('\n') + '\n')
 
   // lines are said one after another, so pasted or piped input keeps its order
-  let queue: Promise<void> = Promise.resolve()
+  const lines = createKeyedQueue()
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) })
   const prompt = () => { rl.setPrompt(`${me}@${room ?? '私聊'}> `); rl.prompt() }
   rl.on('line', (input) => {
@@ -110,8 +111,7 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
     }
     const mention = text.startsWith(`@${config.bot.name}`)
     const [from, where] = [me, room ? { room, mention } : { private: true }]
-    queue = queue
-      .then(() => sim.say(from, text, where))
+    void lines.run('terminal', () => sim.say(from, text, where))
       .catch((err) => log.error({ err }, 'simulated message failed'))
       .finally(done)
   })
@@ -119,6 +119,6 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
   return {
     rl,
     /** Wait for lines already typed to be answered (input piped in ends before the bot replies). */
-    idle: () => queue,
+    idle: () => lines.idle(),
   }
 }

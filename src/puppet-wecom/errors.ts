@@ -1,3 +1,5 @@
+import { SendError } from '../send/send-error.ts'
+
 /** WeCom refused the bot id or secret (errcode 853000); retrying cannot help. */
 export class WecomAuthError extends Error {
   readonly code = 853000
@@ -10,12 +12,11 @@ export class WecomAuthError extends Error {
 /**
  * WeCom refused a send; `code` is its errcode (-1 when the failure had none, e.g. a timeout).
  * The puppet has already retried what can be retried safely (an unacknowledged send may have
- * been delivered), so callers must not send it again.
+ * been delivered), so it is not retryable: callers must not send it again.
  */
-export class WecomSendError extends Error {
-  readonly permanent = true
+export class WecomSendError extends SendError {
   constructor(readonly code: number, errmsg: string) {
-    super(`企业微信消息发送失败（错误码 ${code}：${errmsg}）`)
+    super(`企业微信消息发送失败（错误码 ${code}：${errmsg}）`, { retryable: false })
     this.name = 'WecomSendError'
   }
 }

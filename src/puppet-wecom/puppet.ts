@@ -5,14 +5,15 @@ import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk'
 import pino from 'pino'
 import type { Logger } from '../log.ts'
 import { systemClock, type Clock } from '../clock.ts'
-import type { RateLimit, Sleep } from '../channels/rate-window.ts'
+import type { RateLimit, Sleep } from '../send/rate-window.ts'
+import { createSendQueue } from '../send/send-queue.ts'
 import { WecomAuthError, errcodeOf, errmsgOf } from './errors.ts'
 import {
   contactPayloadOf, conversationIdOf, messagePayloadOf, renderMentions, roomPayloadOf, type IncomingBody,
 } from './frames-to-payloads.ts'
 import { createDirectory, type Directory } from './directory.ts'
 import { createReplyWindows } from './reply-windows.ts'
-import { createSendQueue } from './send-queue.ts'
+import { wecomRetryPolicy } from './send-policy.ts'
 import { sdkLogger } from './sdk-logger.ts'
 import { uploadFile } from './upload.ts'
 
@@ -66,12 +67,10 @@ export class PuppetWecom extends PUPPET.Puppet {
     this.directory = createDirectory({ botId: options.botId, botName: options.botName, members: options.members ?? {} })
     this.windows = createReplyWindows({ lifetimeMs: options.replyWindowMs ?? 5 * 60_000, clock: this.clock })
     this.queue = createSendQueue({
-      log: this.log,
       clock: this.clock,
       sleep: options.sleep,
       limit: options.sendLimit ?? { count: 30, windowMs: 60_000 },
-      retries: options.retries ?? 3,
-      retryBaseMs: options.retryBaseMs ?? 1_000,
+      retry: { retries: options.retries ?? 3, retryBaseMs: options.retryBaseMs ?? 1_000 },
     })
   }
 
@@ -185,7 +184,7 @@ export class PuppetWecom extends PUPPET.Puppet {
     const content = renderMentions(text, mentionIdList.map((id) => ({ id, name: this.directory.nameOf(id) })))
     let reqId: string | undefined
     let taken = false
-    await this.queue.run(conversationId, 'text', async () => {
+    await this.queue.send(conversationId, async () => {
       const client = this.connected()
       if (!taken) { reqId = this.windows.take(conversationId, mentionIdList, this.chatTypeOf(conversationId) === 2); taken = true }
       if (reqId) {
@@ -202,12 +201,12 @@ export class PuppetWecom extends PUPPET.Puppet {
         msgtype: 'markdown',
         markdown: { content },
       } as Parameters<WSClient['sendMessage']>[1])
-    })
+    }, wecomRetryPolicy(this.log, conversationId, 'text'))
   }
 
   override async messageSendFile (conversationId: string, file: FileBoxInterface): Promise<void> {
     let mediaId: string | undefined
-    await this.queue.run(conversationId, 'file', async () => {
+    await this.queue.send(conversationId, async () => {
       const client = this.connected()
       mediaId ??= await uploadFile(client, file)
       return client.sendMessage(conversationId, {
@@ -215,7 +214,7 @@ export class PuppetWecom extends PUPPET.Puppet {
         msgtype: 'file',
         file: { media_id: mediaId },
       } as Parameters<WSClient['sendMessage']>[1])
-    })
+    }, wecomRetryPolicy(this.log, conversationId, 'file'))
   }
 
   override async messageSendContact (): Promise<void> { return PUPPET.throwUnsupportedError() }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import { tellSecretaries } from '../bot/tell-secretaries.ts'
@@ -7,6 +6,8 @@ import { formatInZone, zoneLabel } from '../clock.ts'
 import type { Firing, ScheduleDef } from '../store/schedule-store.ts'
 import { remindMissing } from '../participation/participation.ts'
 import { dueMs } from './definitions.ts'
+import { SendError } from '../send/send-error.ts'
+import { withRetry } from '../send/retry.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -18,8 +19,8 @@ export interface FireEnv {
   retryBaseMs: number
 }
 
-/** Raised when a send still failed after every retry. */
-export class SendFailedError extends Error {}
+/** Raised when a scheduled send failed for good (after every retry, or at once when final). */
+export class SendFailedError extends SendError {}
 
 function reflectionPromptText(config: Config, text: string, dueAt: number): string {
   return `${text}\n\n提交方式：在群里发送“#心得 你的学习体会”。\n截止时间：${formatInZone(dueAt, config.timezone)}（${zoneLabel(config.timezone)}）`
@@ -57,19 +58,20 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
   }
 }
 
-/** Send to a group, retrying with bounded exponential backoff; SendFailedError after the last try. */
-async function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await env.messenger.toGroup(group.key, text, { broadcast: true })
-      return
-    } catch (err) {
-      const permanent = (err as { permanent?: boolean }).permanent === true
-      if (attempt >= env.sendAttempts || permanent) throw new SendFailedError(`send failed after ${attempt} tries: ${(err as Error).message}`, { cause: err })
-      env.deps.log.warn({ err, group: group.key, attempt }, 'scheduled send failed, retrying')
-      await sleep(Math.min(env.retryBaseMs * 2 ** (attempt - 1), 30_000))
-    }
-  }
+/**
+ * Send to a group. A failure the sending layer already retried (a final SendError) ends it at
+ * once; any other (the room not found yet, a messenger without retries) is retried with bounded
+ * backoff. SendFailedError after the last try.
+ */
+function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Promise<void> {
+  return withRetry(() => env.messenger.toGroup(group.key, text, { broadcast: true }), {
+    retries: env.sendAttempts - 1,
+    retryBaseMs: env.retryBaseMs,
+    onFailure: (err, { attempt, willRetry }) => {
+      if (willRetry) env.deps.log.warn({ err, group: group.key, attempt }, 'scheduled send failed, retrying')
+    },
+    giveUp: (err, attempts) => new SendFailedError(`send failed after ${attempts} tries: ${(err as Error).message}`, { retryable: false, cause: err }),
+  })
 }
 
 /**

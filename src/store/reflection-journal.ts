@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from '../log.ts'
+import { createKeyedQueue } from '../util/keyed-queue.ts'
 
 /** A submission kept on local disk while Redis was unreachable. */
 export interface JournalEntry {
@@ -17,12 +18,8 @@ export interface JournalEntry {
 }
 
 // Appends and the replay's hand-over (rename) of one journal file never interleave in this process.
-const locks = new Map<string, Promise<unknown>>()
-function locked<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const run = (locks.get(file) ?? Promise.resolve()).then(fn)
-  locks.set(file, run.catch(() => undefined))
-  return run
-}
+const byFile = createKeyedQueue()
+const locked = <T>(file: string, fn: () => Promise<T>): Promise<T> => byFile.run(file, fn)
 
 /** The local journal of reflections: one fsync'd JSON line per submission, replayed into Redis later. */
 export type ReflectionJournal = ReturnType<typeof createReflectionJournal>

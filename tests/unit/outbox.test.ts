@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import pino from 'pino'
-import { Writable } from 'node:stream'
-import { createOutbox, SendError } from '../../src/bot/outbox.ts'
-
-function capture() {
-  const lines: Array<Record<string, unknown>> = []
-  const log = pino({ level: 'debug' }, new Writable({ write(c, _e, cb) { lines.push(JSON.parse(String(c))); cb() } }))
-  return { log, lines }
-}
+import { createOutbox } from '../../src/bot/outbox.ts'
+import { SendError } from '../../src/send/send-error.ts'
+import { captureLog as capture } from '../support/deps.ts'
 
 function target(id: string, failures = 0) {
   const said: string[] = []
@@ -59,11 +53,27 @@ describe('outbox', () => {
     const { log } = capture()
     const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 2000, retries: 3, retryBaseMs: 1 })
     let calls = 0
-    const contact = { id: 'room-5', async say() { calls++; throw Object.assign(new Error('ack timeout'), { permanent: true }) } } as never
+    const contact = { id: 'room-5', async say() { calls++; throw new SendError('ack timeout', { retryable: false }) } } as never
     const failure = await outbox.send(contact, '通知').catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(SendError)
     // the scheduler sees it too and does not send again
-    expect((failure as SendError).permanent).toBe(true)
+    expect((failure as SendError).retryable).toBe(false)
     expect(calls).toBe(1)
+  })
+
+  it('does not hold a reply to one conversation behind another conversation\'s backoff', async () => {
+    const { log } = capture()
+    let release = () => {}
+    const backoff = () => new Promise<void>((resolve) => { release = resolve })
+    const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 2000, retries: 1, retryBaseMs: 1, sleep: backoff })
+    const flaky = target('room-6', 1)
+    const calm = target('room-7')
+    const first = outbox.send(flaky.contact, '第一条')
+    await outbox.send(calm.contact, '另一个群的回复')
+    expect(calm.said).toEqual(['另一个群的回复'])
+    expect(flaky.said).toEqual([])
+    release()
+    await first
+    expect(flaky.said).toEqual(['第一条'])
   })
 })

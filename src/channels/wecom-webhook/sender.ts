@@ -1,19 +1,22 @@
 import type { Logger } from '../../log.ts'
 import { systemClock, type Clock } from '../../clock.ts'
-import { createRateWindow, realSleep, type RateLimit, type Sleep } from '../rate-window.ts'
+import type { RateLimit, Sleep } from '../../send/rate-window.ts'
+import { SendError } from '../../send/send-error.ts'
+import { createSendQueue } from '../../send/send-queue.ts'
 import { splitText } from '../../bot/split-text.ts'
 
 /** The group robot was removed from its group, or the key is wrong (errcode 93000). */
-export class WebhookRemovedError extends Error {
+export class WebhookRemovedError extends SendError {
   readonly code = 93000
-  /** Retrying cannot help: a secretary must fix the robot or its key. */
-  readonly permanent = true
-  constructor() { super('群机器人已被移出群聊或 key 不正确') }
+  /** Not retryable: a secretary must fix the robot or its key. */
+  constructor() { super('群机器人已被移出群聊或 key 不正确', { retryable: false }) }
 }
 
-/** The webhook refused a message for another reason, or kept refusing after every retry. */
-export class WebhookSendError extends Error {
-  constructor(readonly code: number, errmsg: string) { super(`群机器人消息发送失败（错误码 ${code}：${errmsg}）`) }
+/** The webhook refused a message; only a frequency-limit answer (45009) is worth retrying, and only here. */
+export class WebhookSendError extends SendError {
+  constructor(readonly code: number, errmsg: string) {
+    super(`群机器人消息发送失败（错误码 ${code}：${errmsg}）`, { retryable: code === FREQUENCY_LIMIT })
+  }
 }
 
 /** Options of a group-robot webhook sender. */
@@ -25,7 +28,7 @@ export interface WebhookSenderOptions {
   sleep?: Sleep
   /** Messages per window per robot; WeCom allows 20 per minute, failed sends counted. */
   limit?: RateLimit
-  /** Attempts after a 45009 (frequency limit) answer, and the first backoff. */
+  /** Attempts after a 45009 (frequency limit) answer or a network failure, and the first backoff. */
   retries?: number
   retryBaseMs?: number
   fetch?: typeof fetch
@@ -47,31 +50,35 @@ export function webhookUrl(urlOrKey: string): string {
 export function createWebhookSender(opts: WebhookSenderOptions) {
   const url = webhookUrl(opts.urlOrKey)
   const clock = opts.clock ?? systemClock
-  const sleep = opts.sleep ?? realSleep
   const doFetch = opts.fetch ?? fetch
-  const window = createRateWindow({ limit: opts.limit ?? { count: 20, windowMs: 60_000 }, clock, sleep })
-  const retries = opts.retries ?? 3
-  const retryBaseMs = opts.retryBaseMs ?? 5_000
-  let tail: Promise<unknown> = Promise.resolve()
+  // one robot, one queue: its messages keep their order and share its rate limit
+  const queue = createSendQueue({
+    limit: opts.limit ?? { count: 20, windowMs: 60_000 },
+    clock,
+    sleep: opts.sleep,
+    retry: {
+      retries: opts.retries ?? 3,
+      retryBaseMs: opts.retryBaseMs ?? 5_000,
+      onFailure: (err, { attempt, willRetry }) => {
+        const code = (err as { code?: number }).code
+        opts.log.warn({ ...(code === undefined ? { err } : { code, errmsg: (err as Error).message }), attempt, retry: willRetry }, 'webhook send rejected')
+      },
+    },
+  })
 
-  const post = async (body: unknown): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
-      await window.acquire('robot')
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      // Errors come with HTTP 200 and the code in the body.
-      const reply = await res.json().catch(() => ({ errcode: res.status, errmsg: res.statusText })) as { errcode?: number; errmsg?: string }
-      const code = reply.errcode ?? -1
-      if (code === 0) return
-      opts.log.warn({ code, errmsg: reply.errmsg, attempt: attempt + 1 }, 'webhook send rejected')
-      if (code === REMOVED) throw new WebhookRemovedError()
-      if (code !== FREQUENCY_LIMIT || attempt >= retries) throw new WebhookSendError(code, reply.errmsg ?? '')
-      await sleep(retryBaseMs * 2 ** attempt)
-    }
-  }
+  const post = (body: unknown): Promise<void> => queue.attempt('robot', async () => {
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    // Errors come with HTTP 200 and the code in the body.
+    const reply = await res.json().catch(() => ({ errcode: res.status, errmsg: res.statusText })) as { errcode?: number; errmsg?: string }
+    const code = reply.errcode ?? -1
+    if (code === 0) return
+    if (code === REMOVED) throw new WebhookRemovedError()
+    throw new WebhookSendError(code, reply.errmsg ?? '')
+  })
 
   return {
     /**
@@ -94,9 +101,7 @@ export function createWebhookSender(opts: WebhookSenderOptions) {
           await post({ msgtype: 'text', text: { content: part, ...mentioned } })
         }
       }
-      const result = tail.then(run)
-      tail = result.catch(() => undefined)
-      return result
+      return queue.run('robot', run)
     },
   }
 }
