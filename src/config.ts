@@ -51,6 +51,8 @@ const schema = z.strictObject({
   members: z.record(z.string(), z.string()).default({}),
   schedules: z.array(scheduleSchema).default([]),
   graceMinutes: z.number().min(0).default(10),
+  /** Shortest gap between two firings of a schedule added in chat or the console. */
+  minScheduleIntervalMinutes: z.number().min(0).default(10),
   reflections: z.strictObject({
     minChars: z.number().int().min(1).default(20),
     maxChars: z.number().int().min(1).default(5000),
@@ -59,6 +61,14 @@ const schema = z.strictObject({
     perMemberPerMinute: z.number().int().min(1).default(5),
     answerChars: z.number().int().min(50).default(300),
   }).default({ perMemberPerMinute: 5, answerChars: 300 }),
+  console: z.strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8787),
+    /** Address people open, e.g. https://dangjian.example.org/studybot (behind a reverse proxy). */
+    publicUrl: z.url({ protocol: /^https?$/, error: '应为后台的访问地址，如 https://dangjian.example.org/studybot' }).optional(),
+    maxUploadMB: z.number().min(1).max(200).default(20),
+  }).default({ enabled: true, host: '127.0.0.1', port: 8787, maxUploadMB: 20 }),
   llm: z.strictObject({
     baseURL: z.string().url('应为 OpenAI 兼容接口的地址，如 http://localhost:11434/v1'),
     model: z.string().min(1),

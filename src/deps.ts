@@ -12,6 +12,8 @@ import { createReflectionJournal, type ReflectionJournal } from './store/reflect
 import { createReflectionStore, type ReflectionStore } from './store/reflection-store.ts'
 import { createScheduleStore, type ScheduleStore } from './store/schedule-store.ts'
 import { createSeenMembers, type SeenMembers } from './store/seen-members.ts'
+import { createConsoleSessions, type ConsoleSessions } from './store/console-sessions.ts'
+import { createAuditLog, type AuditLog } from './store/audit-log.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -25,6 +27,10 @@ export interface Stores {
   seen: SeenMembers
   /** Reflections kept on local disk while Redis is unreachable (config.dataDir/journal). */
   journal: ReflectionJournal
+  /** Web console login links and sessions. */
+  consoleSessions: ConsoleSessions
+  /** Changes made in the web console: who, when, what. */
+  audit: AuditLog
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -73,6 +79,8 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     handled: createHandledMessages(redis, keys, log),
     seen: createSeenMembers(redis, keys, log),
     journal: createReflectionJournal(path.join(config.dataDir, 'journal')),
+    consoleSessions: createConsoleSessions(redis, keys, clock),
+    audit: createAuditLog(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

@@ -9,6 +9,7 @@ import { remindMissingMembers } from '../handlers/remind-missing.ts'
 import { exportReflections } from '../handlers/export-reflections.ts'
 import { manageSchedules } from '../handlers/manage-schedules.ts'
 import { askQuestion } from '../handlers/ask-question.ts'
+import { openConsole } from '../handlers/open-console.ts'
 
 /**
  * Everything the bot reacts to, in order. A message reaches this chain only if it was said in
@@ -25,6 +26,7 @@ export const routes: readonly Handler[] = [
   remindMissingMembers,   // #提醒                   secretaries
   exportReflections,      // #导出 [本月 | 日期 日期] organizers, file sent privately
   manageSchedules,        // #定时 添加|列表|暂停|恢复|删除|立即|预览  secretaries
+  openConsole,            // #后台: one-time web console link, privately  secretaries, organizers
   rejectUnknownCommand,   // any other #命令
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

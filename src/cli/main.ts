@@ -9,12 +9,13 @@ const commands: Record<string, { about: string; load: () => Promise<Command> }> 
   ingest: { about: 'ingest [目录]：检查学习材料（文档数、段落数、读不了的文件）', load: () => import('./ingest.ts') },
   export: { about: 'export --group 群名 --format xlsx|csv|md|json --out 文件：导出心得', load: () => import('./export.ts') },
   schedules: { about: '列出定时任务、上次执行结果和下次执行时间', load: () => import('./schedules.ts') },
+  'console-link': { about: 'console-link --as 姓名：生成网页后台的一次性登录链接（书记、组织委员）', load: () => import('./console-link.ts') },
 }
 
 const usage = `用法：studybot <命令> [选项]
 
 命令：
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`).join('\n')}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.about}`).join('\n')}
 
 每个命令都接受 --config 路径（或环境变量 STUDYBOT_CONFIG），默认 config/studybot.yaml。`
 

@@ -12,13 +12,21 @@ import { writeXlsx } from './xlsx.ts'
 export const FORMATS = ['xlsx', 'csv', 'md', 'json'] as const
 export type ExportFormat = (typeof FORMATS)[number]
 
-/** What to export: dates are calendar days in the configured zone, both inclusive. */
-export interface ExportRequest {
-  format: ExportFormat
-  out: string
+/** Which reflections: dates are calendar days in the configured zone, both inclusive. */
+export interface ReflectionQuery {
   since?: string
   until?: string
   assignmentId?: string
+  /** Part of the member's name, or their exact id. */
+  member?: string
+  /** Words the text contains (case and width ignored). */
+  text?: string
+}
+
+/** What to export: a query, a format and where to write. */
+export interface ExportRequest extends ReflectionQuery {
+  format: ExportFormat
+  out: string
   members?: { id: string; name: string }[]
 }
 
@@ -32,9 +40,7 @@ export function nextDay(date: string): string {
 
 /** Write one group's reflections to `req.out`; returns how many were written. */
 export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, req: ExportRequest): Promise<number> {
-  const { stores, config } = deps
-  const tz = config.timezone
-  const all = await stores.assignments.list(group.key)
+  const all = await deps.stores.assignments.list(group.key)
   const assignments = new Map(all.filter((a) => !req.assignmentId || a.id === req.assignmentId).map((a) => [a.id, a]))
   const ctx: ExportContext = {
     groupName: groupName(group),
@@ -45,13 +51,31 @@ export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: 
     ].filter(Boolean).join('，'),
     members: req.members,
   }
-  const reflections: AsyncIterable<Reflection> = stores.reflections.all(group.key, {
-    sinceMs: req.since ? zonedToEpoch(req.since, '00:00', tz) : undefined,
-    untilMs: req.until ? zonedToEpoch(nextDay(req.until), '00:00', tz) : undefined,
-    assignmentId: req.assignmentId,
+  return writers[req.format](req.out, matchingReflections(deps, group, req), ctx)
+}
+
+const fold = (s: string) => s.normalize('NFKC').toLowerCase()
+
+/** A group's reflections matching `q`, oldest first, one at a time (#导出, the CLI and the console). */
+export async function* matchingReflections(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, q: ReflectionQuery): AsyncGenerator<Reflection> {
+  const tz = deps.config.timezone
+  const memberId = q.member?.trim()
+  const member = memberId ? fold(memberId) : undefined
+  const words = q.text?.trim() ? fold(q.text).split(/\s+/).filter(Boolean) : []
+  const all = deps.stores.reflections.all(group.key, {
+    sinceMs: q.since ? zonedToEpoch(q.since, '00:00', tz) : undefined,
+    untilMs: q.until ? zonedToEpoch(nextDay(q.until), '00:00', tz) : undefined,
+    assignmentId: q.assignmentId,
     // a page lives while its rows are written, long enough for V8 to promote it to the old
     // generation; smaller pages leave less garbage there (about 10 MB less peak RSS at 100,000)
     pageSize: 250,
   })
-  return writers[req.format](req.out, reflections, ctx)
+  for await (const r of all) {
+    if (member && r.memberId !== memberId && !fold(r.memberName).includes(member)) continue
+    if (words.length) {
+      const text = fold(r.text)
+      if (!words.every((w) => text.includes(w))) continue
+    }
+    yield r
+  }
 }

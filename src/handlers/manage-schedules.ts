@@ -3,7 +3,8 @@ import { groupName, type GroupConfig } from '../config.ts'
 import { zoneLabel } from '../clock.ts'
 import type { ScheduleDef } from '../store/schedule-store.ts'
 import { allSchedules, targetGroups } from '../schedules/definitions.ts'
-import { previewContent, runFiring } from '../schedules/firing.ts'
+import { previewContent } from '../schedules/firing.ts'
+import { addTextSchedule, deleteChatSchedule, firesTooOften, runScheduleNow, setSchedulePaused } from '../schedules/changes.ts'
 import { nextFireTimes } from '../schedules/next-fire.ts'
 import { parseTimePhrase, timePhraseExamples } from '../schedules/time-phrases.ts'
 import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../schedules/overview.ts'
@@ -61,26 +62,16 @@ async function mayChange(ctx: Ctx, def: ScheduleDef): Promise<boolean> {
   return false
 }
 
-/** Shortest gap between two firings of a schedule added from chat. */
-const MIN_CHAT_INTERVAL_MS = 10 * 60_000
-
 const actions: Record<string, Action> = {
   async 添加(ctx, group, rest) {
     const parsed = parseTimePhrase(rest)
     if (!parsed) return ctx.reply(phraseHelp(ctx.deps.config.timezone))
     if (!parsed.rest) return ctx.reply(`请在时间后面写上要发送的内容，例如：#定时 添加 ${parsed.label} 请大家完成本周学习`)
     const { config, clock } = ctx.deps
-    // a message every few seconds would flood the group and block every other reply
-    const [first, second] = nextFireTimes(parsed.cron, config.timezone, clock.now(), 2)
-    if (first !== undefined && second !== undefined && second - first < MIN_CHAT_INTERVAL_MS) {
-      return ctx.reply('群里的定时通知间隔不能少于 10 分钟，请换一个时间，例如：#定时 添加 每天 08:00 内容')
+    if (firesTooOften(ctx.deps, parsed.cron)) {
+      return ctx.reply(`群里的定时通知间隔不能少于 ${config.minScheduleIntervalMinutes} 分钟，请换一个时间，例如：#定时 添加 每天 08:00 内容`)
     }
-    const store = storeOf(ctx)
-    const def = await store.addChat({
-      group: group.key, cron: parsed.cron, kind: 'text', text: parsed.rest, wrap: false,
-      label: parsed.label, createdBy: ctx.sender.name,
-    }, new Set(config.schedules.map((s) => s.id)))
-    await store.announceChange()
+    const def = await addTextSchedule(ctx.deps, group, { cron: parsed.cron, label: parsed.label, text: parsed.rest }, ctx.sender.name)
     const times = nextFireTimes(def.cron, config.timezone, clock.now(), 3)
     await ctx.reply([
       `已添加定时任务 ${def.id}：${parsed.label} 在“${groupName(group)}”发送：`,
@@ -102,18 +93,14 @@ const actions: Record<string, Action> = {
   async 暂停(ctx, group, id) {
     const def = await find(ctx, group, id)
     if (!def || !await mayChange(ctx, def)) return
-    const store = storeOf(ctx)
-    await store.setPaused(def.id, true)
-    await store.announceChange()
+    await setSchedulePaused(ctx.deps, def.id, true)
     await ctx.reply(`已暂停定时任务 ${def.id}。恢复：#定时 恢复 ${def.id}`)
   },
 
   async 恢复(ctx, group, id) {
     const def = await find(ctx, group, id)
     if (!def || !await mayChange(ctx, def)) return
-    const store = storeOf(ctx)
-    await store.setPaused(def.id, false)
-    await store.announceChange()
+    await setSchedulePaused(ctx.deps, def.id, false)
     const [next] = nextFireTimes(def.cron, ctx.deps.config.timezone, ctx.deps.clock.now(), 1)
     await ctx.reply(`已恢复定时任务 ${def.id}。${next !== undefined ? `下次：${formatFireTime(next, ctx.deps.config.timezone)}` : ''}`)
   },
@@ -123,17 +110,14 @@ const actions: Record<string, Action> = {
     if (!def) return
     if (def.source === 'config') return ctx.reply(`任务 ${def.id} 写在配置文件中，不能在群里删除；可以暂停：#定时 暂停 ${def.id}`)
     if (!await mayChange(ctx, def)) return
-    const store = storeOf(ctx)
-    await store.removeChat(def.id)
-    await store.announceChange()
+    await deleteChatSchedule(ctx.deps, def.id)
     await ctx.reply(`已删除定时任务 ${def.id}。`)
   },
 
   async 立即(ctx, group, id) {
     const def = await find(ctx, group, id)
     if (!def) return
-    const env = { deps: ctx.deps, messenger: ctx.messenger, sendAttempts: 3, retryBaseMs: 2000 }
-    const f = await runFiring(env, def, group, ctx.deps.clock.now(), { manual: true })
+    const f = await runScheduleNow(ctx.deps, ctx.messenger, def, group)
     if (f.outcome === 'failed') await ctx.reply(`任务 ${def.id} 发送失败：${formatOutcome(f, ctx.deps.config.timezone)}`)
     else if (!ctx.room) await ctx.reply(`已在“${groupName(group)}”执行任务 ${def.id}。`)
   },

@@ -93,6 +93,7 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
     },
     documents: () => library.documents(),
     passages: (doc: string) => library.passages(doc),
+    skipped: () => library.skipped?.() ?? [],
     close() {
       closed = true
       library.close()

@@ -31,6 +31,8 @@ export interface MaterialLibrary {
   search(query: string, opts?: SearchOptions): Promise<Hit[]>
   documents(): { doc: string; title: string; passages: number }[]
   passages(doc: string): Passage[]
+  /** Files of the folder that could not be read, with the reason in Chinese. */
+  skipped?(): { doc: string; reason: string }[]
   close(): void
 }
 

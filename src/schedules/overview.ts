@@ -13,8 +13,13 @@ export interface ScheduleRow {
   next?: number
 }
 
-const kindNames: Record<ScheduleDef['kind'], string> = {
+const kindNames: Record<string, string> = {
   text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒',
+}
+
+/** Chinese name of a schedule kind; a kind without one shows as written. */
+export function kindName(kind: string): string {
+  return kindNames[kind] ?? kind
 }
 
 const weekdays = ['日', '一', '二', '三', '四', '五', '六']
@@ -62,14 +67,15 @@ export function formatScheduleRow(row: ScheduleRow, timeZone: string): string {
   const target = def.group === '*' ? '所有学习群' : def.group
   const content = def.kind === 'study-plan' ? `材料 ${def.doc}` : def.text ? clip(def.text, 30) : ''
   return [
-    `${def.id}【${kindNames[def.kind]}】${def.source === 'config' ? '（配置文件）' : ''}${row.paused ? '〔已暂停〕' : ''}`,
+    `${def.id}【${kindName(def.kind)}】${def.source === 'config' ? '（配置文件）' : ''}${row.paused ? '〔已暂停〕' : ''}`,
     `  时间：${def.label ?? def.cron} · 发往：${target}${content ? ` · 内容：${content}` : ''}`,
     `  下次：${row.next !== undefined ? formatFireTime(row.next, timeZone) : row.paused ? '已暂停' : '无'}`,
     `  上次：${formatOutcome(row.last, timeZone)}`,
   ].join('\n')
 }
 
-function clip(s: string, n: number): string {
+/** One line of at most `n` characters, with … when cut. */
+export function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ')
   return one.length > n ? `${one.slice(0, n)}…` : one
 }

@@ -32,5 +32,12 @@ export function createKeys(prefix = 'studybot') {
     scheduleSeq: () => `${prefix}:schedules:seq`,
     /** Pub/sub channel: chat schedules or pause state changed; every scheduler re-reads them. */
     scheduleChanges: () => `${prefix}:schedules:changed`,
+    // web console: links and sessions are named by a token's digest, never the token itself
+    consoleLink: (digest: string) => `${prefix}:console:link:${digest}`,
+    consoleSession: (digest: string) => `${prefix}:console:session:${digest}`,
+    /** Console changes of one area (schedules, reminders, ...) in one group, newest first. */
+    audit: (g: string, area: string) => `${group(g)}:audit:${area}`,
+    /** Console changes not tied to one group (the shared materials folder). */
+    sharedAudit: (area: string) => `${prefix}:audit:${area}`,
   }
 }
