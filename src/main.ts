@@ -10,6 +10,7 @@ import type { Messenger } from './bot/messenger.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 import { startJournalReplay } from './reflections/journal-replay.ts'
 import { createJobLifecycle, type Job } from './jobs/lifecycle.ts'
+import { startConsole, type ConsoleServer } from './console/server.ts'
 
 /** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
 export interface App {
@@ -17,6 +18,8 @@ export interface App {
   deps: Deps
   messenger: Messenger
   outbox: Outbox
+  /** The web console, when config.console.enabled and its port could be bound. */
+  console?: ConsoleServer
   /** Resolves when no message is being handled and nothing is waiting to be sent. */
   settled(): Promise<void>
   /** Graceful stop: stop taking messages, finish those in flight, stop jobs and the bot. */
@@ -31,6 +34,8 @@ export async function startApp(opts: {
   broadcastChannels?: Record<string, BroadcastChannel>
   /** Jobs to run while logged in, built from the deps and the messenger. */
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
+  /** Serve the web console (default: config.console.enabled; one-shot runs such as `play` pass false). */
+  console?: boolean
 }): Promise<App> {
   const { deps } = opts
   const { config, log } = deps
@@ -61,9 +66,16 @@ export async function startApp(opts: {
   })
   bot.on('error', (err) => log.error({ err }, 'wechaty error'))
   await bot.start()
+  // the bot keeps working without its console (e.g. another instance holds the port on this machine)
+  const web = opts.console ?? config.console.enabled
+    ? await startConsole({ deps, messenger }).catch((err) => {
+      log.error({ err, host: config.console.host, port: config.console.port }, 'console failed to start')
+      return undefined
+    })
+    : undefined
 
   return {
-    bot, deps, messenger, outbox,
+    bot, deps, messenger, outbox, console: web,
     async settled() {
       await listener.settled()
       await outbox.idle()
@@ -71,6 +83,7 @@ export async function startApp(opts: {
     // in order: no new messages, no jobs, nothing left to send, then the bot and what uses Redis
     async stop() {
       stopping = true
+      await web?.stop()
       await listener.drain()
       await jobs.close()
       await outbox.idle()

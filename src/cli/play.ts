@@ -62,8 +62,10 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
     const { deps, close } = await openDeps(config, log, { persistent: false, library: () => openLibrary(config, log) })
+    // a script runs and ends: no web console for it
     const sim = await startSimulation({
       deps,
+      console: false,
       onSent: (m) => process.stdout.write(`${JSON.stringify(m)}\n`),
     })
     try {

@@ -18,10 +18,12 @@ export async function startSimulation(o: {
   deps: Deps
   onSent?: (m: SentMessage) => void
   jobs?: Parameters<typeof startApp>[0]['jobs']
+  /** Serve the web console (default: config.console.enabled). */
+  console?: boolean
 }): Promise<Simulation> {
   const world = createMockWorld(o.deps.config)
   if (o.onSent) world.onSent(o.onSent)
-  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs })
+  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs, console: o.console })
   world.login()
 
   const nextMessageFrom = (from: string) => new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (choice.kind === 'simulator') {
       const sim = await startSimulation({ deps, onSent: printSent })
       app = sim.app
-      chat = runTerminalChat(config, sim, log)
+      chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
     } else {
       app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
       // Wechaty reports a puppet that failed to start only as an 'error' event
@@ -44,6 +44,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
         throw new UsageError(failed.message)
       }
       log.info({ puppet: choice.name }, 'bot started')
+      process.stdout.write(`${consoleLines(app, config, false).join('\n')}\n`)
     }
 
     await new Promise<void>((resolve) => {
@@ -69,7 +70,20 @@ function printSent(m: SentMessage): void {
   process.stdout.write(`\x1b[36m${where} 学习助手：\x1b[0m${body.replace(/\n/g, '\n    ')}\n`)
 }
 
-function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger) {
+/** Where the web console is and how to log in, for the terminal. */
+function consoleLines(app: App, config: Config, simulator: boolean): string[] {
+  if (!config.console.enabled) return ['网页后台已关闭（配置项 console.enabled）。']
+  if (!app.console) return [`网页后台没有启动：${config.console.host}:${config.console.port} 无法监听（可能已被占用），详见日志。`]
+  const who = config.groups[0].secretaries[0] ?? '书记姓名'
+  return [
+    `网页后台：${app.console.url}`,
+    simulator
+      ? `登录：在模拟器里输入 /as ${who}、/private，再发送 #后台 获取一次性登录链接；或另开终端运行 npx studybot console-link --as ${who}`
+      : `登录：书记或组织委员私聊机器人发送 #后台 获取一次性登录链接；或运行 npx studybot console-link --as ${who}`,
+  ]
+}
+
+function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger, consoleInfo: string[]) {
   const groups = config.groups.map(groupName)
   const firstMember = config.groups[0].secretaries[0] ?? '小明'
   let me = '小明'
@@ -89,6 +103,8 @@ function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSim
     '',
     `连接真实账号：企业微信设置 WECOM_BOT_ID、WECOM_BOT_SECRET 并在配置中写 bot.puppet: wecom；`,
     `个人微信通过 Wechaty puppet 服务设置 WECHATY_PUPPET 和 WECHATY_PUPPET_SERVICE_TOKEN。详见 README。`,
+    '',
+    ...consoleInfo,
     '',
   ].join('\n') + '\n')
 

@@ -13,7 +13,9 @@ import { mountMaterials, uploadTooLarge } from './pages/materials.ts'
 
 /** The console as a Hono app: assets, login, then every page behind a session and CSRF check. */
 export function createConsoleApp(env: ConsoleEnv): Hono<AppEnv> {
-  const app = env.base ? new Hono<AppEnv>().basePath(env.base) : new Hono<AppEnv>()
+  // not strict: /studybot and /studybot/ are the same page behind a path prefix
+  const root = new Hono<AppEnv>({ strict: false })
+  const app = env.base ? root.basePath(env.base) : root
 
   app.use(secureHeaders({
     contentSecurityPolicy: {

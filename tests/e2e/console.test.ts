@@ -8,7 +8,6 @@ import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-re
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { createManualClock } from '../../src/clock.ts'
 import { createConsoleSessions } from '../../src/store/console-sessions.ts'
-import { startConsole, type ConsoleServer } from '../../src/console/server.ts'
 import { repoRoot, startHarness, type Harness } from '../support/harness.ts'
 import { freePort, launchBrowser, screenshot } from '../support/browser.ts'
 
@@ -20,7 +19,6 @@ let dir: string
 let shots: string
 let server: LocalRedisServer
 let h: Harness
-let web: ConsoleServer
 let browser: Browser
 let url: string
 
@@ -36,13 +34,13 @@ beforeAll(async () => {
       dataDir: path.join(dir, 'data'),
       materials,
       minScheduleIntervalMinutes: 0,
-      console: { host: '127.0.0.1', port: await freePort(), maxUploadMB: 1 },
+      console: { enabled: true, host: '127.0.0.1', port: await freePort(), maxUploadMB: 1 },
       schedules: [{ id: 'prompt1', group: G1, cron: '0 9 * * 1', kind: 'reflection-prompt', text: '学习党章第一章' }],
     },
     jobs: (deps, messenger) => [new Scheduler(deps, messenger)],
   })
-  web = await startConsole({ deps: h.app.deps, messenger: h.app.messenger })
-  url = web.url
+  // the bot serves the console itself, as `npm start` does
+  url = h.app.console!.url
   browser = await launchBrowser()
 
   // an open assignment with two reflections, one of them trying to inject a script
@@ -54,7 +52,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await web?.stop()
   await h?.stop()
   await server?.stop()
   // screenshots stay for people to look at; everything else goes

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { baseConfig, repoRoot } from '../support/harness.ts'
+import { freePort } from '../support/browser.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-start-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -26,6 +27,26 @@ describe('studybot start without a puppet (the simulator)', () => {
     expect(result.stdout).toContain('#定时 添加')
     // the private Redis kept its data on disk (appendonly) for the next start
     expect(fs.existsSync(path.join(dir, 'data', 'redis'))).toBe(true)
+  })
+  it('serves the web console and prints its address and how to get a login link', async () => {
+    const port = await freePort()
+    const config = path.join(dir, 'console.yaml')
+    fs.writeFileSync(config, stringify({ ...baseConfig(), dataDir: path.join(dir, 'data-console'), console: { enabled: true, port } }))
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'studybot.js'), 'start', '--config', config], {
+      cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d) => { out += String(d) })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    for (let i = 0; i < 600 && !out.includes('网页后台：'); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(out).toContain(`网页后台：http://127.0.0.1:${port}`)
+    expect(out).toContain('#后台')
+    expect(out).toContain('studybot console-link --as 张书记')
+    const login = await fetch(`http://127.0.0.1:${port}/login`)
+    expect(login.status).toBe(200)
+    expect(await login.text()).toContain('发送 <code>#后台</code>')
+    child.stdin.end()
+    expect(await exited).toBe(0)
   })
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     const config = path.join(dir, 'sigterm.yaml')

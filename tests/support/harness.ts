@@ -22,6 +22,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 export function baseConfig(): Record<string, unknown> {
   return {
     bot: { name: '学习助手', sendIntervalMs: 0 },
+    // test files run in parallel: only the console's own tests serve it, on a free port
+    console: { enabled: false },
     materials: path.join(repoRoot, 'materials'),
     groups: [
       { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },

@@ -34,6 +34,7 @@ export const people = {
 export function wecomConfig(dataDir: string, config: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     bot: { name: WECOM_BOT.botName, puppet: 'wecom', sendIntervalMs: 0 },
+    console: { enabled: false },
     materials: path.join(repoRoot, 'materials'),
     dataDir,
     groups: [
