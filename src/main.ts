@@ -2,7 +2,7 @@ import { WechatyBuilder, type Wechaty } from 'wechaty'
 import type { PuppetInterface } from 'wechaty-puppet/impls'
 import type { Deps } from './deps.ts'
 import { compose } from './bot/compose.ts'
-import { routes } from './bot/routes.ts'
+import { admission, routes } from './bot/routes.ts'
 import { createOutbox, type Outbox } from './bot/outbox.ts'
 import { createMessageListener } from './bot/listener.ts'
 import { createWechatyMessenger, type BroadcastChannel } from './bot/wechaty-messenger.ts'
@@ -50,7 +50,7 @@ export async function startApp(opts: {
     bot, config, outbox, log, seen: deps.stores.seen,
     broadcastChannels: opts.broadcastChannels ?? createBroadcastChannels(config, log, () => messenger),
   })
-  const listener = createMessageListener({ deps, bot, outbox, messenger, run: compose(routes) })
+  const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes) })
   const jobs = createJobLifecycle({ jobs: opts.jobs?.(deps, messenger) ?? [], log, shouldRun: () => bot.isLoggedIn })
 
   // Wechaty's emitter drops async rejections: every listener body catches its own errors.

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { Messenger, Member } from './messenger.ts'
 import type { Action } from './roles.ts'
+import type { Middleware } from './compose.ts'
 
 /** One incoming message as every handler sees it. */
 export interface Ctx {
@@ -30,7 +31,7 @@ export interface Ctx {
 }
 
 /** A step in the message chain: handle the message, or call next() to pass it on. */
-export type Handler = (ctx: Ctx, next: () => Promise<void>) => Promise<void>
+export type Handler = Middleware<Ctx>
 
 /**
  * If the text is `#name rest` (or `＃name rest`, with or without a space after the name), the

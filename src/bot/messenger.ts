@@ -1,4 +1,6 @@
 import type { FileBoxInterface } from 'file-box'
+import type { Room } from 'wechaty'
+import type { GroupConfig } from '../config.ts'
 
 /** A member as the bot knows them in a room. */
 export interface Member {
@@ -19,4 +21,10 @@ export interface Messenger {
   fileToContact(contactId: string, file: FileBoxInterface): Promise<void>
   /** Members of a group's room, without the bot itself. */
   groupMembers(groupKey: string): Promise<Member[]>
+}
+
+/** The messenger over a running Wechaty, as the listener sees it: it also finds a group's room and a room's group. */
+export type RoomMessenger = Messenger & {
+  roomOf(groupKey: string): Promise<Room>
+  groupOf(room: Room): Promise<GroupConfig | undefined>
 }

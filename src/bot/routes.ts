@@ -1,4 +1,8 @@
 import type { Handler } from './context.ts'
+import {
+  skipOwnMessages, skipNonText, skipOldReplays, skipUnconfiguredRooms, skipNotAddressed, skipOutsiders,
+  skipDuplicates, rememberSpeaker, type AdmissionStep,
+} from './admission.ts'
 import { showHelp, rejectUnknownCommand } from '../handlers/show-help.ts'
 import { submitReflection } from '../handlers/submit-reflection.ts'
 import { editReflection } from '../handlers/edit-reflection.ts'
@@ -11,10 +15,21 @@ import { manageSchedules } from '../handlers/manage-schedules.ts'
 import { askQuestion } from '../handlers/ask-question.ts'
 import { openConsole } from '../handlers/open-console.ts'
 
+/** What the bot does not react to, in order; a message that passes every step reaches the routes. */
+export const admission: readonly AdmissionStep[] = [
+  skipOwnMessages,        // what the bot itself sent
+  skipNonText,            // images, files, system notices
+  skipOldReplays,         // older than bot.maxMessageAgeSeconds (history replayed at login)
+  skipUnconfiguredRooms,  // rooms that are not configured groups
+  skipNotAddressed,       // in a group: neither @bot nor a #command
+  skipOutsiders,          // privately: someone in none of the configured groups
+  skipDuplicates,         // a message id already handled (redelivery, another instance)
+  rememberSpeaker,        // (not a filter) who spoke in which group
+]
+
 /**
- * Everything the bot reacts to, in order. A message reaches this chain only if it was said in
- * a configured group (@-mentioning the bot or starting with #) or privately by a member.
- * Each handler either handles the message or passes it on with next().
+ * Everything the bot reacts to, in order. Each handler either handles the message or passes it
+ * on with next().
  */
 export const routes: readonly Handler[] = [
   showHelp,               // #帮助, @bot 帮助

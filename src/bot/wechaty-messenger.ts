@@ -3,7 +3,7 @@ import type { FileBoxInterface } from 'file-box'
 import type { Config, GroupConfig } from '../config.ts'
 import { findGroup } from '../config.ts'
 import type { Logger } from '../log.ts'
-import type { Messenger, Member } from './messenger.ts'
+import type { Member, RoomMessenger } from './messenger.ts'
 import type { Outbox } from './outbox.ts'
 import type { SeenMembers } from '../store/seen-members.ts'
 
@@ -20,7 +20,7 @@ export function createWechatyMessenger(opts: {
   broadcastChannels?: Record<string, BroadcastChannel>
   /** Who has spoken in each group; completes the member list where the platform cannot list it. */
   seen?: SeenMembers
-}): Messenger & { roomOf(groupKey: string): Promise<Room>; groupOf(room: Room): Promise<GroupConfig | undefined> } {
+}): RoomMessenger {
   const { bot, config, outbox } = opts
   const rooms = new Map<string, Room>()
 

@@ -1,15 +1,10 @@
-import { commandArgs, type Handler } from '../bot/context.ts'
+import type { Handler } from '../bot/context.ts'
 import { countChars } from '../store/reflection-store.ts'
 import { lengthProblem } from '../reflections/rules.ts'
-import { pickGroup } from './pick-group.ts'
+import { command } from './command.ts'
 
 /** `#修改心得 <内容>`: replace the sender's latest reflection for the open assignment. */
-export const editReflection: Handler = async (ctx, next) => {
-  const args = commandArgs(ctx.text, '修改心得')
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'reflect', '#修改心得 1 新的内容……')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group, rest: text } = picked
+export const editReflection: Handler = command({ name: '修改心得', action: 'reflect', example: '#修改心得 1 新的内容……' }, async (ctx, { group, args: text }) => {
   if (!text) return ctx.reply('请在 #修改心得 后面写上新的内容，例如：#修改心得 今天学习了……')
   const { config, stores } = ctx.deps
   const chars = countChars(text)
@@ -30,4 +25,4 @@ export const editReflection: Handler = async (ctx, next) => {
     default:
       return undefined
   }
-}
+})

@@ -2,12 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { FileBox } from 'file-box'
-import { commandArgs, type Handler } from '../bot/context.ts'
+import type { Handler } from '../bot/context.ts'
 import { dateInZone } from '../clock.ts'
 import { exportGroup } from '../export/export-group.ts'
 import { groupName } from '../config.ts'
 import { countedMembers } from '../participation/participation.ts'
-import { pickGroup } from './pick-group.ts'
+import { command } from './command.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -32,12 +32,7 @@ export function exportRange(args: string, today: string): { since?: string; unti
 }
 
 /** `#导出 [本月 | 上月 | 开始日期 [结束日期]]` (organizers): the .xlsx of a group's reflections, sent privately. */
-export const exportReflections: Handler = async (ctx, next) => {
-  const args = commandArgs(ctx.text, '导出')
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'export', '#导出 1 本月')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group, rest } = picked
+export const exportReflections: Handler = command({ name: '导出', action: 'export', example: '#导出 1 本月' }, async (ctx, { group, args: rest }) => {
   const { config, clock } = ctx.deps
   const range = exportRange(rest, dateInZone(clock.now(), config.timezone))
   if (!range) return ctx.reply('没看懂导出范围。可以发送：#导出、#导出 本月、#导出 上月，或 #导出 2026-11-01 2026-11-30')
@@ -58,4 +53,4 @@ export const exportReflections: Handler = async (ctx, next) => {
   }
   const summary = count ? `共 ${count} 篇心得` : '所选范围内没有心得'
   await (ctx.isPrivate ? ctx.reply(`${groupName(group)}：${summary}，导出文件已发送。`) : ctx.reply(`已将导出文件私信发给你（${summary}）。`))
-}
+})

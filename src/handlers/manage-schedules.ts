@@ -1,4 +1,4 @@
-import { commandArgs, type Ctx, type Handler } from '../bot/context.ts'
+import type { Ctx, Handler } from '../bot/context.ts'
 import { groupName, type GroupConfig } from '../config.ts'
 import { zoneLabel } from '../clock.ts'
 import type { ScheduleDef } from '../store/schedule-store.ts'
@@ -8,7 +8,7 @@ import { addTextSchedule, deleteChatSchedule, firesTooOften, runScheduleNow, set
 import { nextFireTimes } from '../schedules/next-fire.ts'
 import { parseTimePhrase, timePhraseExamples } from '../schedules/time-phrases.ts'
 import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../schedules/overview.ts'
-import { pickGroup } from './pick-group.ts'
+import { command } from './command.ts'
 
 const usage = [
   '定时任务命令（书记可用）：',
@@ -24,17 +24,12 @@ const phraseHelp = (timeZone: string) => [
 ].join('\n')
 
 /** `#定时 添加|列表|暂停|恢复|删除|立即|预览`: secretaries manage the group's schedules from chat. */
-export const manageSchedules: Handler = async (ctx, next) => {
-  const args = commandArgs(ctx.text, '定时')
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'schedule', '#定时 第一党支部学习群 列表')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group } = picked
-  const [, verb = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(picked.rest) ?? []
+export const manageSchedules: Handler = command({ name: '定时', action: 'schedule', example: '#定时 第一党支部学习群 列表' }, async (ctx, { group, args }) => {
+  const [, verb = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args) ?? []
   const action = actions[verb]
   if (!action) return ctx.reply(usage)
   await action(ctx, group, rest.trim())
-}
+})
 
 type Action = (ctx: Ctx, group: GroupConfig, rest: string) => Promise<void>
 

@@ -1,16 +1,11 @@
-import { commandArgs, type Handler } from '../bot/context.ts'
+import type { Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
 import { groupName } from '../config.ts'
 import { participation } from '../participation/participation.ts'
-import { pickGroup } from './pick-group.ts'
+import { command } from './command.ts'
 
 /** `#统计 [任务ID]`: submitted N of M for the open (or named) assignment, and who has not. */
-export const showParticipation: Handler = async (ctx, next) => {
-  const args = commandArgs(ctx.text, '统计')
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'stats', '#统计 1 [任务ID]')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group, rest } = picked
+export const showParticipation: Handler = command({ name: '统计', action: 'stats', example: '#统计 1 [任务ID]' }, async (ctx, { group, args: rest }) => {
   const { config, stores } = ctx.deps
   const assignmentId = rest.split(/\s+/)[0] || undefined
   const p = await participation(ctx.deps, ctx.messenger, group, assignmentId)
@@ -27,4 +22,4 @@ export const showParticipation: Handler = async (ctx, next) => {
   ]
   lines.push(p.missing.length ? `未提交（${p.missing.length} 人）：${p.missing.map((m) => m.name).join('、')}` : '全部已提交。')
   await ctx.reply(lines.join('\n'))
-}
+})

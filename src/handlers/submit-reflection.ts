@@ -1,23 +1,16 @@
-import { commandArgs, type Handler } from '../bot/context.ts'
+import type { Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
 import { groupName } from '../config.ts'
 import { countChars } from '../store/reflection-store.ts'
 import { saveReflection } from '../reflections/save-reflection.ts'
 import { lengthProblem, reflectionIdFor } from '../reflections/rules.ts'
-import { pickGroup } from './pick-group.ts'
+import { command } from './command.ts'
 
-/** `#心得 <内容>` (also `#心得体会`): the words after the command, or undefined. */
-export function reflectionArgs(text: string): string | undefined {
-  return commandArgs(text, '心得体会', '心得')
-}
+// `#心得 <内容>`, also `#心得体会`
+const REFLECTION_COMMANDS = ['心得体会', '心得']
 
 /** `#心得 <内容>`: store a reflection for the group's open assignment (journaled if Redis is down). */
-export const submitReflection: Handler = async (ctx, next) => {
-  const args = reflectionArgs(ctx.text)
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'reflect', '#心得 1 今天学习了……')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group, rest: text } = picked
+export const submitReflection: Handler = command({ name: REFLECTION_COMMANDS, action: 'reflect', example: '#心得 1 今天学习了……' }, async (ctx, { group, args: text }) => {
   if (!text) return ctx.reply('请在 #心得 后面写上你的心得体会，例如：#心得 今天学习了……')
   const { config, clock } = ctx.deps
   const chars = countChars(text)
@@ -42,4 +35,4 @@ export const submitReflection: Handler = async (ctx, next) => {
     case 'failed':
       return ctx.reply('抱歉，系统暂时无法保存你的心得，请稍后重新发送。')
   }
-}
+})

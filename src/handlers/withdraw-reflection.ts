@@ -1,13 +1,8 @@
-import { commandArgs, type Handler } from '../bot/context.ts'
-import { pickGroup } from './pick-group.ts'
+import type { Handler } from '../bot/context.ts'
+import { command } from './command.ts'
 
 /** `#撤回心得`: withdraw the sender's latest reflection for the open assignment (kept as withdrawn). */
-export const withdrawReflection: Handler = async (ctx, next) => {
-  const args = commandArgs(ctx.text, '撤回心得')
-  if (args === undefined) return next()
-  const picked = pickGroup(ctx, args, 'reflect', '#撤回心得 1')
-  if ('reply' in picked) return ctx.reply(picked.reply)
-  const { group } = picked
+export const withdrawReflection: Handler = command({ name: '撤回心得', action: 'reflect', example: '#撤回心得 1' }, async (ctx, { group }) => {
   const { stores } = ctx.deps
   const assignment = await stores.assignments.current(group.key)
   const result = await stores.reflections.withdrawLatest(group.key, ctx.sender.id, assignment?.id ?? '')
@@ -15,4 +10,4 @@ export const withdrawReflection: Handler = async (ctx, next) => {
   if (result.status === 'none') return ctx.reply(`没有找到你在${task}下可以撤回的心得。`)
   if (result.status !== 'withdrawn') return undefined
   await ctx.reply(`已撤回${ctx.sender.name}的心得（${task}，${result.reflection.chars} 字）。记录会保留，但不再计为已提交。`)
-}
+})
