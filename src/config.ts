@@ -27,10 +27,12 @@ const scheduleSchema = z.strictObject({
   id: z.string().regex(/^[\w-]+$/, '只能包含字母、数字、下划线和连字符'),
   group: z.string().min(1),
   cron: z.string().min(1),
-  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind']),
+  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz']),
   text: z.string().min(1).optional(),
   doc: z.string().min(1).optional(),
-  due: z.string().regex(/^\d+[dh]$/, '应为时长，如 4d（天）或 12h（小时）').optional(),
+  due: z.string().regex(/^(\d+[dh]|\d{1,2}:\d{2})$/, '应为时长，如 4d（天）或 12h（小时）；每日一题也可写截止时刻，如 21:00').optional(),
+  /** quiz: questions per round (default quiz.questions). */
+  questions: z.number().int().min(1).max(5).optional(),
   wrap: z.boolean().default(false),
   paused: z.boolean().default(false),
 })
@@ -69,6 +71,18 @@ const schema = z.strictObject({
     publicUrl: z.url({ protocol: /^https?$/, error: '应为后台的访问地址，如 https://dangjian.example.org/studybot' }).optional(),
     maxUploadMB: z.number().min(1).max(200).default(20),
   }).default({ enabled: true, host: '127.0.0.1', port: 8787, maxUploadMB: 20 }),
+  quiz: z.strictObject({
+    /** Everyone may post #积分榜 (default: secretaries only; members resent public rankings). */
+    publicLeaderboard: z.boolean().default(false),
+    questions: z.number().int().min(1).max(5).default(1),
+    points: z.strictObject({
+      correct: z.number().int().min(0).default(10),
+      firstCorrect: z.number().int().min(0).default(5),
+      reflection: z.number().int().min(0).default(20),
+      /** Points for #打卡 (study check-in), once a day; 0 turns check-in off. */
+      checkin: z.number().int().min(0).default(0),
+    }).default({ correct: 10, firstCorrect: 5, reflection: 20, checkin: 0 }),
+  }).default({ publicLeaderboard: false, questions: 1, points: { correct: 10, firstCorrect: 5, reflection: 20, checkin: 0 } }),
   llm: z.strictObject({
     baseURL: z.string().url('应为 OpenAI 兼容接口的地址，如 http://localhost:11434/v1'),
     model: z.string().min(1),
@@ -167,6 +181,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
       problems.push(`${at}.group：“${s.group}”不是已配置的学习群（填群名、群 id，或 "*" 表示所有群）`)
     }
     if ((s.kind === 'text' || s.kind === 'reflection-prompt') && !s.text) problems.push(`${at}.text：${s.kind} 类型需要 text（发送的内容）`)
+    if (typeof s.due === 'string' && s.due.includes(':') && s.kind !== 'quiz') problems.push(`${at}.due：截止时刻（如 21:00）只用于 quiz 类型，其他类型请写时长，如 4d 或 12h`)
     if (s.kind === 'study-plan') {
       if (!s.doc) problems.push(`${at}.doc：study-plan 类型需要 doc（材料文件名）`)
       else if (!fs.existsSync(path.join(materials, s.doc))) problems.push(`${at}.doc：材料目录 ${materials} 中没有文件“${s.doc}”`)

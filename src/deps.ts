@@ -14,6 +14,8 @@ import { createScheduleStore, type ScheduleStore } from './store/schedule-store.
 import { createSeenMembers, type SeenMembers } from './store/seen-members.ts'
 import { createConsoleSessions, type ConsoleSessions } from './store/console-sessions.ts'
 import { createAuditLog, type AuditLog } from './store/audit-log.ts'
+import { createQuizStore, type QuizStore } from './store/quiz-store.ts'
+import { createPointsStore, type PointsStore } from './store/points-store.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -31,6 +33,8 @@ export interface Stores {
   consoleSessions: ConsoleSessions
   /** Changes made in the web console: who, when, what. */
   audit: AuditLog
+  quiz: QuizStore
+  points: PointsStore
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -81,6 +85,8 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     journal: createReflectionJournal(path.join(config.dataDir, 'journal')),
     consoleSessions: createConsoleSessions(redis, keys, clock),
     audit: createAuditLog(redis, keys, clock),
+    quiz: createQuizStore(redis, keys),
+    points: createPointsStore(redis, keys, clock, config.timezone),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

@@ -4,7 +4,7 @@ import type { GroupConfig } from '../config.ts'
 export type Role = 'member' | 'secretary' | 'organizer'
 
 /** Things a handler may need permission for. */
-export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export'
+export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export' | 'quiz' | 'setQuiz'
 
 const allowed: Record<Action, readonly Role[]> = {
   ask: ['member', 'secretary', 'organizer'],
@@ -13,6 +13,10 @@ const allowed: Record<Action, readonly Role[]> = {
   remind: ['secretary'],
   stats: ['secretary', 'organizer'],
   export: ['organizer'],
+  /** answer quizzes, see one's own results and points, check in */
+  quiz: ['member', 'secretary', 'organizer'],
+  /** #出题, and #积分榜 unless quiz.publicLeaderboard */
+  setQuiz: ['secretary'],
 }
 
 /** Roles of a contact (by id or display name) in a group; everyone is at least a member. */

@@ -42,6 +42,8 @@ const consoleAllowed: Record<ConsoleAction, readonly Role[]> = {
   materials: ['secretary'],
   ask: [],
   reflect: [],
+  quiz: [],
+  setQuiz: [],
 }
 
 /** A fresh random token: 32 bytes, URL-safe (used for links, sessions and CSRF). */

@@ -8,6 +8,7 @@ import { remindMissing } from '../participation/participation.ts'
 import { dueMs } from './definitions.ts'
 import { SendError } from '../send/send-error.ts'
 import { withRetry } from '../send/retry.ts'
+import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -55,6 +56,8 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
     }
     case 'remind':
       return '@ 尚未提交本期心得的成员，提醒按时提交（名单在发送时确定）。'
+    case 'quiz':
+      return previewQuiz(deps, def, group, slot)
   }
 }
 
@@ -121,6 +124,8 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
     case 'remind':
       await remindMissing(deps, env.messenger, group)
       return firing('sent')
+    case 'quiz':
+      return firing(await fireQuiz(deps, env.messenger, def, group, slot, (text) => sendWithRetry(env, group, text)))
   }
 }
 

@@ -39,5 +39,22 @@ export function createKeys(prefix = 'studybot') {
     audit: (g: string, area: string) => `${group(g)}:audit:${area}`,
     /** Console changes not tied to one group (the shared materials folder). */
     sharedAudit: (area: string) => `${prefix}:audit:${area}`,
+    // quizzes
+    quizBank: (g: string) => `${group(g)}:quiz:bank`,
+    quizBankOrder: (g: string) => `${group(g)}:quiz:bank-order`,
+    quizUsed: (g: string) => `${group(g)}:quiz:used`,
+    quizBanned: (g: string) => `${group(g)}:quiz:banned`,
+    quizRounds: (g: string) => `${group(g)}:quiz:rounds`,
+    quizOpen: (g: string) => `${group(g)}:quiz:open`,
+    quizCurrent: (g: string) => `${group(g)}:quiz:current`,
+    quizRound: (g: string, roundId: string) => `${group(g)}:quiz:round:${roundId}`,
+    quizAnswers: (g: string, roundId: string) => `${group(g)}:quiz:round:${roundId}:answers`,
+    quizAnswerMessages: (g: string, roundId: string) => `${group(g)}:quiz:round:${roundId}:messages`,
+    quizCloseLease: (g: string, roundId: string) => `${group(g)}:quiz:round:${roundId}:closing`,
+    // points
+    pointsTotal: (g: string) => `${group(g)}:points:total`,
+    pointsMonth: (g: string, month: string) => `${group(g)}:points:month:${month}`,
+    pointsAwards: (g: string) => `${group(g)}:points:awards`,
+    pointsNames: (g: string) => `${group(g)}:points:names`,
   }
 }
