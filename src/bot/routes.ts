@@ -14,6 +14,11 @@ import { exportReflections } from '../handlers/export-reflections.ts'
 import { manageSchedules } from '../handlers/manage-schedules.ts'
 import { askQuestion } from '../handlers/ask-question.ts'
 import { openConsole } from '../handlers/open-console.ts'
+import { answerQuiz } from '../handlers/answer-quiz.ts'
+import { listMyAnswers } from '../handlers/list-my-answers.ts'
+import { showLeaderboard, showMyPoints } from '../handlers/show-points.ts'
+import { checkIn } from '../handlers/check-in.ts'
+import { manageQuiz } from '../handlers/manage-quiz.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -42,6 +47,12 @@ export const routes: readonly Handler[] = [
   exportReflections,      // #导出 [本月 | 日期 日期] organizers, file sent privately
   manageSchedules,        // #定时 添加|列表|暂停|恢复|删除|立即|预览  secretaries
   openConsole,            // #后台: one-time web console link, privately  secretaries, organizers
+  answerQuiz,             // #答 B | #答 一年 | #答 2 B   (acknowledged privately)
+  listMyAnswers,          // #我的答题 (answered privately)
+  showLeaderboard,        // #积分榜                 secretaries, or everyone with quiz.publicLeaderboard
+  showMyPoints,           // #积分 (answered privately)
+  checkIn,                // #打卡                   when quiz.points.checkin > 0
+  manageQuiz,             // #出题 预览|换一题|删除    secretaries, answered privately
   rejectUnknownCommand,   // any other #命令
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

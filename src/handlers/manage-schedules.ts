@@ -4,15 +4,17 @@ import { zoneLabel } from '../clock.ts'
 import type { ScheduleDef } from '../store/schedule-store.ts'
 import { allSchedules, targetGroups } from '../schedules/definitions.ts'
 import { previewContent } from '../schedules/firing.ts'
-import { addTextSchedule, deleteChatSchedule, firesTooOften, runScheduleNow, setSchedulePaused } from '../schedules/changes.ts'
+import { addChatSchedule, addTextSchedule, deleteChatSchedule, firesTooOften, runScheduleNow, setSchedulePaused } from '../schedules/changes.ts'
 import { nextFireTimes } from '../schedules/next-fire.ts'
 import { parseTimePhrase, timePhraseExamples } from '../schedules/time-phrases.ts'
 import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../schedules/overview.ts'
+import { parseQuizContent } from '../quiz/quiz-schedule.ts'
 import { command } from './command.ts'
 
 const usage = [
   '定时任务命令（书记可用）：',
   '· #定时 添加 每周一 09:00 内容',
+  '· #定时 添加 每天 20:00 每日一题 [3题] [截止 22:00] —— 定时出每日一题',
   '· #定时 列表',
   '· #定时 暂停 ID / 恢复 ID / 删除 ID',
   '· #定时 立即 ID —— 马上在本群发送一次',
@@ -66,11 +68,14 @@ const actions: Record<string, Action> = {
     if (firesTooOften(ctx.deps, parsed.cron)) {
       return ctx.reply(`群里的定时通知间隔不能少于 ${config.minScheduleIntervalMinutes} 分钟，请换一个时间，例如：#定时 添加 每天 08:00 内容`)
     }
-    const def = await addTextSchedule(ctx.deps, group, { cron: parsed.cron, label: parsed.label, text: parsed.rest }, ctx.sender.name)
+    const quiz = parseQuizContent(parsed.rest)
+    const def = quiz
+      ? await addChatSchedule(ctx.deps, group, { cron: parsed.cron, label: parsed.label, kind: 'quiz', ...quiz }, ctx.sender.name)
+      : await addTextSchedule(ctx.deps, group, { cron: parsed.cron, label: parsed.label, text: parsed.rest }, ctx.sender.name)
     const times = nextFireTimes(def.cron, config.timezone, clock.now(), 3)
     await ctx.reply([
-      `已添加定时任务 ${def.id}：${parsed.label} 在“${groupName(group)}”发送：`,
-      parsed.rest,
+      `已添加定时任务 ${def.id}：${parsed.label} 在“${groupName(group)}”${quiz ? '出每日一题' : '发送'}：`,
+      quiz ? `每次 ${def.questions ?? config.quiz.questions} 题，截止 ${def.due ?? '当天 23:59'}；先出题库中的题，再从学习材料生成（书记可发送“#出题 预览”查看下一题）` : parsed.rest,
       `接下来三次（${zoneLabel(config.timezone)}）：`,
       ...times.map((t) => `· ${formatFireTime(t, config.timezone)}`),
       `暂停：#定时 暂停 ${def.id}　删除：#定时 删除 ${def.id}`,

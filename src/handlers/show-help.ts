@@ -19,6 +19,11 @@ export function helpText(ctx: Ctx): string {
     '· #修改心得 内容 —— 修改本次学习任务的心得',
     '· #撤回心得 —— 撤回本次学习任务的心得',
     '· #我的心得 —— 私聊查看自己提交过的心得',
+    '· #答 B 或 #答 一年 —— 回答每日一题（多题时写题号：#答 2 B），截止前可改',
+    '· #我的答题 —— 私聊查看自己的答题结果',
+    '· #积分 —— 私聊查看自己的积分和名次',
+    ...(ctx.deps.config.quiz.points.checkin ? ['· #打卡 —— 每日学习打卡'] : []),
+    ...(ctx.deps.config.quiz.publicLeaderboard ? ['· #积分榜 —— 本月积分前十名'] : []),
     '· #帮助 —— 显示本说明',
   ]
   if (ctx.may('schedule')) {
@@ -28,6 +33,9 @@ export function helpText(ctx: Ctx): string {
       '· #定时 添加 每周一 09:00 内容 —— 添加定时提醒（支持 每天、工作日、每周X、每月N日）',
       '· #定时 列表 / 暂停 ID / 恢复 ID / 删除 ID / 立即 ID / 预览 ID',
       '· #提醒 —— 提醒尚未提交心得的同志',
+      '· #定时 添加 每天 20:00 每日一题 [3题] [截止 22:00] —— 定时出题',
+      '· #出题 预览 / 换一题 / 删除 —— 私聊查看下一道题，跳过或删除',
+      ...(ctx.deps.config.quiz.publicLeaderboard ? [] : ['· #积分榜 —— 在群里公布本月积分前十名']),
     )
   }
   if (ctx.may('stats') || ctx.may('export')) {

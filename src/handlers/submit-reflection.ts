@@ -4,6 +4,7 @@ import { groupName } from '../config.ts'
 import { countChars } from '../store/reflection-store.ts'
 import { saveReflection } from '../reflections/save-reflection.ts'
 import { lengthProblem, reflectionIdFor } from '../reflections/rules.ts'
+import { awardReflection } from '../quiz/points.ts'
 import { command } from './command.ts'
 
 // `#心得 <内容>`, also `#心得体会`
@@ -22,6 +23,7 @@ export const submitReflection: Handler = command({ name: REFLECTION_COMMANDS, ac
     id: reflectionIdFor(ctx.messageId), group: group.key, memberId: ctx.sender.id, memberName: ctx.sender.name,
     text, submittedMs: clock.now(),
   })
+  if (saved.status === 'stored') await awardReflection(ctx.deps, saved.reflection)
   switch (saved.status) {
     case 'stored':
     case 'exists': {

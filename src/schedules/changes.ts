@@ -17,10 +17,14 @@ export function firesTooOften(deps: Pick<Deps, 'config' | 'clock'>, cron: string
 /** Add a text schedule for `group` (from chat or the console) and tell every instance's scheduler at once. */
 export async function addTextSchedule(deps: Pick<Deps, 'config' | 'stores'>, group: GroupConfig,
   s: { cron: string; label: string; text: string }, createdBy: string): Promise<ScheduleDef> {
+  return addChatSchedule(deps, group, { ...s, kind: 'text' }, createdBy)
+}
+
+/** Add a schedule of any kind from chat or the console, and tell every scheduler. */
+export async function addChatSchedule(deps: Pick<Deps, 'config' | 'stores'>, group: GroupConfig,
+  s: Pick<ScheduleDef, 'cron' | 'label' | 'kind' | 'text' | 'questions' | 'due'>, createdBy: string): Promise<ScheduleDef> {
   const store = deps.stores.schedules
-  const def = await store.addChat({
-    group: group.key, cron: s.cron, kind: 'text', text: s.text, wrap: false, label: s.label, createdBy,
-  }, new Set(deps.config.schedules.map((x) => x.id)))
+  const def = await store.addChat({ ...s, group: group.key, wrap: false, createdBy }, new Set(deps.config.schedules.map((x) => x.id)))
   await store.announceChange()
   return def
 }
