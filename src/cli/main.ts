@@ -7,9 +7,10 @@ const commands: Record<string, { about: string; load: () => Promise<Command> }> 
   ask: { about: 'ask "问题"：从学习材料中回答（--jsonl 从标准输入逐行读取问题）', load: () => import('./ask.ts') },
   search: { about: 'search --k N --jsonl：检索学习材料，输出命中段落', load: () => import('./search.ts') },
   ingest: { about: 'ingest [目录]：检查学习材料（文档数、段落数、读不了的文件）', load: () => import('./ingest.ts') },
-  export: { about: 'export --group 群名 --format xlsx|csv|md|json --out 文件：导出心得', load: () => import('./export.ts') },
+  export: { about: 'export --group 群名 --format xlsx|csv|md|json [--what reflections|quiz|points] --out 文件：导出心得、答题情况或月度积分', load: () => import('./export.ts') },
   schedules: { about: '列出定时任务、上次执行结果和下次执行时间', load: () => import('./schedules.ts') },
   'console-link': { about: 'console-link --as 姓名：生成网页后台的一次性登录链接（书记、组织委员）', load: () => import('./console-link.ts') },
+  quiz: { about: 'quiz import 题库.xlsx --group 群名：导入每日一题题库；quiz preview --group 群名：查看接下来的题', load: () => import('./quiz.ts') },
 }
 
 const usage = `用法：studybot <命令> [选项]

@@ -1,3 +1,4 @@
+import type { Table } from './quiz-tables.ts'
 import type { Assignment } from '../store/assignment-store.ts'
 import type { Reflection, ReflectionStatus } from '../store/reflection-store.ts'
 
@@ -11,6 +12,8 @@ export interface ExportContext {
   range: string
   /** Room members to list in participation even without any reflection. */
   members?: { id: string; name: string }[]
+  /** More sheets of the xlsx after 心得 and 参与情况 (答题情况, 月度积分). */
+  sheets?: Table[]
 }
 
 /** Column headers of the reflection table (CSV, XLSX), in order. */

@@ -7,6 +7,8 @@ import { writeCsv } from './csv.ts'
 import { writeJsonl } from './jsonl.ts'
 import { writeMarkdown } from './markdown.ts'
 import { writeXlsx } from './xlsx.ts'
+import { pointsTable, quizTable, type MsRange } from './quiz-tables.ts'
+import { writeTable } from './table.ts'
 
 /** Export file formats. */
 export const FORMATS = ['xlsx', 'csv', 'md', 'json'] as const
@@ -38,7 +40,26 @@ export function nextDay(date: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
 }
 
-/** Write one group's reflections to `req.out`; returns how many were written. */
+/** What `studybot export --what` exports: reflections (with every sheet in xlsx), quiz answers, or monthly points. */
+export const WHATS = ['reflections', 'quiz', 'points'] as const
+export type ExportWhat = (typeof WHATS)[number]
+
+/** A query's days as epoch-ms bounds in the configured zone. */
+function msRange(q: Pick<ReflectionQuery, 'since' | 'until'>, tz: string): MsRange {
+  return {
+    sinceMs: q.since ? zonedToEpoch(q.since, '00:00', tz) : undefined,
+    untilMs: q.until ? zonedToEpoch(nextDay(q.until), '00:00', tz) : undefined,
+  }
+}
+
+/** Write one group's quiz answers or monthly points to `req.out`; returns the row count. */
+export async function exportQuizTable(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, what: 'quiz' | 'points', req: ExportRequest): Promise<number> {
+  const range = msRange(req, deps.config.timezone)
+  const table = what === 'quiz' ? await quizTable(deps, group, range) : await pointsTable(deps, group, range)
+  return writeTable(req.format, req.out, table, `${table.name}：${groupName(group)}`)
+}
+
+/** Write one group's reflections to `req.out` (xlsx: with 答题情况 and 月度积分 sheets); returns how many reflections were written. */
 export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, req: ExportRequest): Promise<number> {
   const all = await deps.stores.assignments.list(group.key)
   const assignments = new Map(all.filter((a) => !req.assignmentId || a.id === req.assignmentId).map((a) => [a.id, a]))
@@ -50,6 +71,9 @@ export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: 
       req.assignmentId ? `学习任务 ${assignments.get(req.assignmentId)?.title ?? req.assignmentId}` : '',
     ].filter(Boolean).join('，'),
     members: req.members,
+    ...(req.format === 'xlsx' && !req.assignmentId && !req.member && !req.text
+      ? { sheets: [await quizTable(deps, group, msRange(req, deps.config.timezone)), await pointsTable(deps, group, msRange(req, deps.config.timezone))] }
+      : {}),
   }
   return writers[req.format](req.out, matchingReflections(deps, group, req), ctx)
 }
@@ -63,8 +87,7 @@ export async function* matchingReflections(deps: Pick<Deps, 'stores' | 'config'>
   const member = memberId ? fold(memberId) : undefined
   const words = q.text?.trim() ? fold(q.text).split(/\s+/).filter(Boolean) : []
   const all = deps.stores.reflections.all(group.key, {
-    sinceMs: q.since ? zonedToEpoch(q.since, '00:00', tz) : undefined,
-    untilMs: q.until ? zonedToEpoch(nextDay(q.until), '00:00', tz) : undefined,
+    ...msRange(q, tz),
     assignmentId: q.assignmentId,
     // a page lives while its rows are written, long enough for V8 to promote it to the old
     // generation; smaller pages leave less garbage there (about 10 MB less peak RSS at 100,000)

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
 import type { Reflection } from '../store/reflection-store.ts'
+import { addTableSheet } from './table.ts'
 import { EMPTY_MESSAGE, HEADERS, assignmentTitle, createParticipation, toRow, type ExportContext } from './columns.ts'
 
 // Excel refuses cells longer than this
@@ -27,7 +28,8 @@ async function zipCaughtUp(sheetStream: unknown): Promise<void> {
 
 /**
  * Write a workbook with a 心得 sheet (one row per reflection) and a 参与情况 sheet (member ×
- * assignment), streaming rows to disk so memory stays flat; returns the count.
+ * assignment), streaming rows to disk so memory stays flat, then the context's other sheets;
+ * returns the count of reflections.
  */
 export async function writeXlsx(out: string, reflections: AsyncIterable<Reflection>, ctx: ExportContext): Promise<number> {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
@@ -53,6 +55,7 @@ export async function writeXlsx(out: string, reflections: AsyncIterable<Reflecti
   }
   if (!members.length) grid.addRow([EMPTY_MESSAGE]).commit()
   grid.commit()
+  for (const table of ctx.sheets ?? []) addTableSheet(book, table)
   await book.commit()
   return count
 }
