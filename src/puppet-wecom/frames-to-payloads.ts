@@ -93,17 +93,36 @@ export function roomPayloadOf(chatid: string, memberIdList: string[]): PUPPET.pa
 }
 
 /**
- * Markdown for an outgoing text: Wechaty writes mentions as `@name` (separated by U+2005);
- * WeCom renders `<@userid>`. A mention whose name is not in the text is put in front.
+ * Markdown for an outgoing text. `<@userid>` in the bot's markdown shows as plain text and
+ * notifies nobody (REPORT wecom-cli#103; the documented markdown subset has no mentions), so
+ * mentions stay names: Wechaty's `@name` + U+2005 becomes `@name `, and a mentioned name that
+ * is not in the text is put in front.
  */
-export function renderMentions(text: string, mentions: Array<{ id: string; name: string }>): string {
-  let out = text
-  const missing: string[] = []
-  for (const { id, name } of mentions) {
-    const at = `@${name}`
-    if (out.includes(at)) out = out.replace(at, `<@${id}>`)
-    else missing.push(`<@${id}>`)
-  }
-  out = out.replace(/\u2005/g, ' ')
+export function renderMentions(text: string, names: string[]): string {
+  const missing = names.filter((name) => !text.includes(`@${name}`)).map((name) => `@${name}`)
+  const out = text.replace(/\u2005/g, ' ')
   return missing.length ? `${missing.join(' ')} ${out}` : out
+}
+
+/** What a member said about an answer (`feedback_event`): DOC type 1 accurate, 2 inaccurate, 3 withdrawn. */
+export interface FeedbackData {
+  id: string
+  type: number
+  content?: string
+  inaccurate_reason_list?: number[]
+}
+
+/** The body of an `aibot_event_callback` frame, as far as this puppet reads it. */
+export interface EventBody {
+  msgid: string
+  chatid?: string
+  chattype?: 'single' | 'group'
+  from?: { userid: string }
+  event?: { eventtype: string; feedback_event?: FeedbackData } & Partial<FeedbackData>
+}
+
+/** The feedback of a `feedback_event`: WeCom nests an event's data under its type's name. */
+export function feedbackOf(body: EventBody): FeedbackData | undefined {
+  const data = body.event?.feedback_event ?? body.event
+  return data && typeof data.id === 'string' && typeof data.type === 'number' ? data as FeedbackData : undefined
 }

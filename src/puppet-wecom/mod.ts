@@ -1,3 +1,3 @@
 export { PuppetWecom } from './puppet.ts'
-export type { PuppetWecomOptions } from './puppet.ts'
-export { WecomAuthError, WecomSendError } from './errors.ts'
+export type { PuppetWecomOptions, AnswerFeedback } from './puppet.ts'
+export { WecomAuthError, WecomSendError, WecomNotActivatedError, WecomUnconfirmedError, WecomOfflineError } from './errors.ts'

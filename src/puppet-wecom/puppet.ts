@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import * as PUPPET from 'wechaty-puppet'
 import { FileBox, type FileBoxInterface } from 'file-box'
 import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk'
@@ -7,15 +6,16 @@ import type { Logger } from '../log.ts'
 import { systemClock, type Clock } from '../clock.ts'
 import type { RateLimit, Sleep } from '../send/rate-window.ts'
 import { createSendQueue } from '../send/send-queue.ts'
-import { WecomAuthError, errcodeOf, errmsgOf } from './errors.ts'
+import { WecomAuthError, errcodeOf } from './errors.ts'
 import {
-  contactPayloadOf, conversationIdOf, messagePayloadOf, renderMentions, roomPayloadOf, type IncomingBody,
+  contactPayloadOf, conversationIdOf, feedbackOf, messagePayloadOf, renderMentions, roomPayloadOf,
+  type EventBody, type IncomingBody,
 } from './frames-to-payloads.ts'
 import { createDirectory, type Directory } from './directory.ts'
 import { createReplyWindows } from './reply-windows.ts'
-import { wecomRetryPolicy } from './send-policy.ts'
+import { keepConnected, type Connection } from './connection.ts'
+import { createReplies } from './replies.ts'
 import { sdkLogger } from './sdk-logger.ts'
-import { uploadFile } from './upload.ts'
 
 /** Options of the WeCom intelligent-bot puppet; everything arrives here, nothing is read from env. */
 export interface PuppetWecomOptions extends PUPPET.PuppetOptions {
@@ -30,8 +30,10 @@ export interface PuppetWecomOptions extends PUPPET.PuppetOptions {
   log?: Logger
   clock?: Clock
   sleep?: Sleep
-  /** How long an incoming message can be answered with a stream reply (WeCom: about 6 minutes). */
+  /** How long after a message its first reply frame may follow (DOC: 24 h). */
   replyWindowMs?: number
+  /** A stream's lifetime from its first frame (DOC: 6 minutes); past it, sends go proactive. */
+  streamLifetimeMs?: number
   /** Sends per conversation (WeCom: 30 per minute, replies and proactive sends together). */
   sendLimit?: RateLimit
   /** Retries of a send refused with a retryable code, and the first backoff. */
@@ -41,12 +43,38 @@ export interface PuppetWecomOptions extends PUPPET.PuppetOptions {
   heartbeatIntervalMs?: number
   reconnectBaseMs?: number
   maxReconnectAttempts?: number
+  /** After the SDK gave up, reconnect this often, forever (default 60 s). */
+  reconnectEveryMs?: number
+  /** How long a send waits for a dropped connection to come back (default 60 s). */
+  offlineWaitMs?: number
+  /** Sent when a member opens the private chat (`enter_chat`); none when empty. */
+  welcome?: string
+  /** The frame shown while an answer takes long (default 正在查找…). */
+  thinkingText?: string
 }
 
-// WeCom answers a req_id that can no longer be replied to with these; the text then goes proactive.
-const REPLY_GONE = new Set([846608, 846605])
+/** A member's verdict on one of the bot's answers (`feedback_event`). */
+export interface AnswerFeedback {
+  /** The msgid of the question the answer replied to (the stream's feedback id). */
+  messageId: string
+  userid: string
+  /** The group's chatid, or the member's userid for a private chat. */
+  conversationId: string
+  verdict: 'accurate' | 'inaccurate' | 'withdrawn'
+  /** DOC: the reasons a member ticked (codes) and what they wrote. */
+  reasons: number[]
+  comment: string
+  /** The question and the answer, while the puppet still remembers them. */
+  question?: string
+  answer?: string
+  roomId?: string
+}
+
 const AUTH_INVALID = 853000
 const MAX_KEPT_MESSAGES = 2000
+const VERDICTS: Record<number, AnswerFeedback['verdict']> = { 1: 'accurate', 2: 'inaccurate', 3: 'withdrawn' }
+// what a stream that showed only the thinking frame ends with when nothing answers it
+const ABANDONED_TEXT = '已处理完毕。'
 
 /** A Wechaty puppet for WeCom's intelligent bot over its official long-connection SDK. */
 export class PuppetWecom extends PUPPET.Puppet {
@@ -54,9 +82,11 @@ export class PuppetWecom extends PUPPET.Puppet {
   private readonly clock: Clock
   private readonly directory: Directory
   private readonly windows
-  private readonly queue
-  private readonly messages = new Map<string, { payload: PUPPET.payloads.Message; body: IncomingBody }>()
+  private readonly replies
+  private readonly messages = new Map<string, { payload: PUPPET.payloads.Message; body: IncomingBody; answer?: string }>()
+  private readonly feedbackHandlers = new Set<(f: AnswerFeedback) => void | Promise<void>>()
   private client?: WSClient
+  private connection?: Connection
   /** Why the last start() failed, if it did: Wechaty's own start() only emits it as an 'error' event. */
   startError?: Error
 
@@ -65,12 +95,25 @@ export class PuppetWecom extends PUPPET.Puppet {
     this.log = options.log ?? pino({ base: undefined })
     this.clock = options.clock ?? systemClock
     this.directory = createDirectory({ botId: options.botId, botName: options.botName, members: options.members ?? {} })
-    this.windows = createReplyWindows({ lifetimeMs: options.replyWindowMs ?? 5 * 60_000, clock: this.clock })
-    this.queue = createSendQueue({
+    this.windows = createReplyWindows({ lifetimeMs: options.replyWindowMs ?? 24 * 3_600_000, clock: this.clock })
+    const queue = createSendQueue({
       clock: this.clock,
       sleep: options.sleep,
       limit: options.sendLimit ?? { count: 30, windowMs: 60_000 },
       retry: { retries: options.retries ?? 3, retryBaseMs: options.retryBaseMs ?? 1_000 },
+    })
+    this.replies = createReplies({
+      log: this.log,
+      clock: this.clock,
+      queue,
+      windows: this.windows,
+      ready: () => this.ready(),
+      isGroup: (id) => this.directory.isRoom(id),
+      // a little under 6 minutes: the service counts from when it received the first frame
+      streamLifetimeMs: options.streamLifetimeMs ?? 5.5 * 60_000,
+      thinkingText: options.thinkingText ?? '正在查找…',
+      abandonedText: ABANDONED_TEXT,
+      onAnswered: (messageId, text) => { const kept = this.messages.get(messageId); if (kept) kept.answer = text },
     })
   }
 
@@ -113,36 +156,25 @@ export class PuppetWecom extends PUPPET.Puppet {
     })
   }
 
-  /** Events of a subscribed client: messages, takeover by another instance, reconnects, errors. */
+  /** Events of a subscribed client: messages, welcome, feedback; the connection keeper does the rest. */
   private watch (client: WSClient): void {
-    const botId = this.options.botId
+    this.connection = keepConnected(client, {
+      log: this.log,
+      clock: this.clock,
+      retryEveryMs: this.options.reconnectEveryMs ?? 60_000,
+      offlineWaitMs: this.options.offlineWaitMs ?? 60_000,
+      onOnline: () => { if (this.state.active() === true && !this.isLoggedIn) this.login(this.options.botId) },
+      onEnded: (reason) => this.logout(reason),
+    })
     client.on('message', (frame: WsFrame<IncomingBody>) => this.guard('message', () => this.onIncoming(frame)))
-    client.on('event.disconnected_event', () => this.guard('disconnected', async () => {
-      this.log.error({ botId }, 'another instance connected to this wecom bot; this one stops and will not reconnect')
-      await this.logout('another connection took over this bot')
-    }))
-    client.on('authenticated', () => this.guard('authenticated', () => {
-      this.log.info({ botId }, 'wecom subscription acknowledged')
-      if (this.state.active() === true && !this.isLoggedIn) this.login(botId)
-    }))
-    client.on('error', (err: Error) => this.guard('error', async () => {
-      const code = errcodeOf(err)
-      if (code === AUTH_INVALID) {
-        this.log.error({ code }, 'wecom refused the bot id or secret on reconnect; stopping')
-        client.disconnect()
-        await this.logout('wecom credentials refused')
-      } else if (err.name === 'WSReconnectExhaustedError' || err.name === 'WSAuthFailureError') {
-        this.log.error({ err }, 'wecom connection lost for good')
-        await this.logout('wecom connection lost')
-      } else {
-        this.log.warn({ code, errmsg: errmsgOf(err) }, 'wecom connection error')
-      }
-    }))
+    client.on('event.enter_chat', (frame: WsFrame<EventBody>) => this.guard('enter_chat', () => this.welcome(client, frame)))
+    client.on('event.feedback_event', (frame: WsFrame<EventBody>) => this.guard('feedback_event', () => this.onFeedbackEvent(frame)))
   }
 
   override async onStop (): Promise<void> {
     const client = this.client
     this.client = undefined
+    this.connection?.stop()
     client?.removeAllListeners()
     client?.disconnect() // also cancels a pending reconnect
   }
@@ -155,66 +187,91 @@ export class PuppetWecom extends PUPPET.Puppet {
   private onIncoming (frame: WsFrame<IncomingBody>): void {
     const body = frame.body
     if (!body?.msgid || !body.from?.userid) return
+    // DOC: msgid is there "用于事件排重": WeCom may deliver a message again
+    if (this.messages.has(body.msgid)) {
+      this.log.debug({ messageId: body.msgid }, 'redelivered wecom message ignored')
+      return
+    }
     const conversationId = conversationIdOf(body)
     if (body.chattype === 'group' && body.chatid) {
       if (this.directory.noteSender(body.from.userid, body.chatid)) this.cache.room.delete(body.chatid)
     } else {
       this.directory.noteSender(body.from.userid)
     }
-    this.windows.remember(conversationId, frame.headers.req_id, body.from.userid)
+    this.windows.remember(conversationId, { reqId: frame.headers.req_id, messageId: body.msgid, userid: body.from.userid })
     const payload = messagePayloadOf(body, this.options.botId, this.options.botName)
     this.messages.set(body.msgid, { payload, body })
     if (this.messages.size > MAX_KEPT_MESSAGES) this.messages.delete(this.messages.keys().next().value!)
     this.emit('message', { messageId: body.msgid })
   }
 
-  private connected (): WSClient {
-    if (!this.client) throw new Error('wecom puppet is not started')
-    return this.client
+  /** DOC: `enter_chat` may be answered with a welcome within 5 s; it skips the send queue for that. */
+  private async welcome (client: WSClient, frame: WsFrame<EventBody>): Promise<void> {
+    const text = this.options.welcome?.trim()
+    if (!text) return
+    await client.replyWelcome(frame, { msgtype: 'text', text: { content: text } }).catch((err: unknown) =>
+      this.log.warn({ userid: frame.body?.from?.userid, code: errcodeOf(err) }, 'wecom welcome not sent'))
   }
 
-  /** chat_type of a conversation: 2 for a chatid seen (or asked for) as a room, else 1 (a userid). */
-  private chatTypeOf (conversationId: string): 1 | 2 {
-    return this.directory.isRoom(conversationId) ? 2 : 1
+  private async onFeedbackEvent (frame: WsFrame<EventBody>): Promise<void> {
+    const body = frame.body
+    const data = body ? feedbackOf(body) : undefined
+    const userid = body?.from?.userid
+    if (!data || !userid) return
+    const kept = this.messages.get(data.id)
+    const feedback: AnswerFeedback = {
+      messageId: data.id,
+      userid,
+      conversationId: body.chatid ?? (kept ? conversationIdOf(kept.body) : userid),
+      verdict: VERDICTS[data.type] ?? 'withdrawn',
+      reasons: data.inaccurate_reason_list ?? [],
+      comment: data.content ?? '',
+      question: kept?.payload.text,
+      answer: kept?.answer,
+      roomId: body.chatid ?? kept?.body.chatid,
+    }
+    this.log.info({ messageId: data.id, userid, verdict: feedback.verdict }, 'wecom answer feedback')
+    for (const handler of this.feedbackHandlers) await handler(feedback)
+  }
+
+  /** Be told when a member rates an answer (the bot maps "inaccurate" onto its "不对"). */
+  onFeedback (handler: (f: AnswerFeedback) => void | Promise<void>): void {
+    this.feedbackHandlers.add(handler)
+  }
+
+  private ready (): Promise<WSClient> {
+    if (!this.connection) return Promise.reject(new Error('wecom puppet is not started'))
+    return this.connection.ready()
+  }
+
+  private conversationOf (messageId: string): string | undefined {
+    const body = this.messages.get(messageId)?.body
+    return body ? conversationIdOf(body) : undefined
+  }
+
+  /* ---------------- answering one message ---------------- */
+
+  /** The answer to this message is taking a while: show the thinking frame in its reply bubble. */
+  async showThinking (messageId: string): Promise<void> {
+    const conversationId = this.conversationOf(messageId)
+    if (conversationId) await this.replies.thinking(conversationId, messageId)
+  }
+
+  /** The bot is done with this message: nothing further replies to it (an open stream is closed). */
+  async doneWith (messageId: string): Promise<void> {
+    const conversationId = this.conversationOf(messageId)
+    if (conversationId) await this.replies.done(conversationId, messageId)
   }
 
   /* ---------------- sending ---------------- */
 
   override async messageSendText (conversationId: string, text: string, mentionIdList: string[] = []): Promise<void> {
-    const content = renderMentions(text, mentionIdList.map((id) => ({ id, name: this.directory.nameOf(id) })))
-    let reqId: string | undefined
-    let taken = false
-    await this.queue.send(conversationId, async () => {
-      const client = this.connected()
-      if (!taken) { reqId = this.windows.take(conversationId, mentionIdList, this.chatTypeOf(conversationId) === 2); taken = true }
-      if (reqId) {
-        try {
-          return await client.replyStream({ headers: { req_id: reqId } }, randomUUID(), content, true)
-        } catch (err) {
-          if (!REPLY_GONE.has(errcodeOf(err))) throw err
-          this.log.info({ conversationId, code: errcodeOf(err) }, 'reply window closed, sending proactively')
-          reqId = undefined
-        }
-      }
-      return client.sendMessage(conversationId, {
-        chat_type: this.chatTypeOf(conversationId),
-        msgtype: 'markdown',
-        markdown: { content },
-      } as Parameters<WSClient['sendMessage']>[1])
-    }, wecomRetryPolicy(this.log, conversationId, 'text'))
+    const content = renderMentions(text, mentionIdList.map((id) => this.directory.nameOf(id)))
+    await this.replies.text(conversationId, content, mentionIdList)
   }
 
   override async messageSendFile (conversationId: string, file: FileBoxInterface): Promise<void> {
-    let mediaId: string | undefined
-    await this.queue.send(conversationId, async () => {
-      const client = this.connected()
-      mediaId ??= await uploadFile(client, file)
-      return client.sendMessage(conversationId, {
-        chat_type: this.chatTypeOf(conversationId),
-        msgtype: 'file',
-        file: { media_id: mediaId },
-      } as Parameters<WSClient['sendMessage']>[1])
-    }, wecomRetryPolicy(this.log, conversationId, 'file'))
+    await this.replies.file(conversationId, file)
   }
 
   override async messageSendContact (): Promise<void> { return PUPPET.throwUnsupportedError() }
@@ -239,7 +296,7 @@ export class PuppetWecom extends PUPPET.Puppet {
     const body = this.messages.get(id)?.body
     const media = body?.file ?? body?.image ?? body?.video
     if (!media) throw new Error(`wecom message ${id} has no file`)
-    const { buffer, filename } = await this.connected().downloadFile(media.url, media.aeskey)
+    const { buffer, filename } = await (await this.ready()).downloadFile(media.url, media.aeskey)
     return FileBox.fromBuffer(buffer, filename ?? `${id}.${body?.msgtype === 'image' ? 'jpg' : 'bin'}`)
   }
 

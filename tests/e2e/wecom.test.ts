@@ -60,7 +60,9 @@ describe('the bot on WeCom, end to end', () => {
     await start()
     const reply = await askInGroup('wrGroupOne', 'zhangsan', '预备党员的预备期是多久？')
     expect(reply.body.msgtype).toBe('stream')
-    expect(reply.body.stream.content).toContain('<@zhangsan>')
+    // <@userid> in the bot's markdown notifies nobody (and shows as raw text): the name, plainly
+    expect(reply.body.stream.content).toMatch(/^@张三 /)
+    expect(reply.body.stream.content).not.toContain('<@')
     expect(reply.body.stream.content).toContain('一年')
     expect(reply.body.stream.content).toContain('第七条')
     // a reply, not a proactive message
@@ -88,7 +90,8 @@ describe('the bot on WeCom, end to end', () => {
     expect(fake.received.filter((f) => f.headers?.req_id === reqId || f.body?.chatid === 'wrStranger')).toHaveLength(0)
   })
 
-  it('sends a scheduled prompt to a group proactively, and through the group robot for a group with a webhook', async () => {
+  it('sends a scheduled prompt proactively to a group that has @-ed the bot, and through the group robot for a group with a webhook', async () => {
+    // WeCom lets the bot push only where a member has messaged it: someone in group one asks first
     await start({
       config: {
         groups: [
@@ -99,8 +102,10 @@ describe('the bot on WeCom, end to end', () => {
       },
       env: { WECOM_WEBHOOK_TWO: fake.webhookUrl('robot-two') },
     })
+    await askInGroup('wrGroupOne', 'zhangsan', '党员的权利有哪些？')
     const proactive = await fake.waitForFrame('aibot_send_msg', (f) => f.body.chatid === 'wrGroupOne' && f.ack?.errcode === 0)
-    expect(proactive.body).toMatchObject({ chat_type: 2, msgtype: 'markdown' })
+    expect(proactive.body.msgtype).toBe('markdown')
+    expect(proactive.body).not.toHaveProperty('chat_type') // as the SDK sends it
     expect(proactive.body.markdown.content).toContain('本周请学习党章第一章')
     expect(proactive.body.markdown.content).toContain('#心得')
 
@@ -113,6 +118,9 @@ describe('the bot on WeCom, end to end', () => {
 
   it('sends the organizer\'s #导出 as an uploaded file in the private chat, never in the group', async () => {
     await start()
+    // WeCom lets the bot write privately only to someone who has written to it
+    const hello = fake.pushPrivate({ userid: 'liweiyuan', text: '你好' })
+    await fake.waitForReply(hello.reqId)
     await askInGroup('wrGroupOne', 'zhangsan', '#心得 今天学习了党章总纲，认识到党的性质和宗旨是我们一切工作的出发点和落脚点。')
     const reply = await askInGroup('wrGroupOne', 'liweiyuan', '#导出')
     expect(reply.body.stream.content).toContain('已将导出文件私信发给你（共 1 篇心得）')
@@ -126,7 +134,7 @@ describe('the bot on WeCom, end to end', () => {
     expect(mediaId).toBeTruthy()
 
     const file = await fake.waitForFrame('aibot_send_msg', (f) => f.body.msgtype === 'file')
-    expect(file.body).toMatchObject({ chatid: 'liweiyuan', chat_type: 1, file: { media_id: mediaId } })
+    expect(file.body).toEqual({ chatid: 'liweiyuan', msgtype: 'file', file: { media_id: mediaId } })
     expect(file.ack?.errcode).toBe(0)
     const stored = fake.media.get(file.body.file.media_id)!
     expect(stored.data.subarray(0, 2).toString()).toBe('PK') // an xlsx is a zip
@@ -139,7 +147,7 @@ describe('the bot on WeCom, end to end', () => {
     await start()
     const { reqId } = fake.pushPrivate({ userid: 'liweiyuan', text: '#导出' })
     const file = await fake.waitForFrame('aibot_send_msg', (f) => f.body.msgtype === 'file')
-    expect(file.body).toMatchObject({ chatid: 'liweiyuan', chat_type: 1 })
+    expect(file.body).toEqual({ chatid: 'liweiyuan', msgtype: 'file', file: { media_id: expect.any(String) } })
     expect(fake.media.get(file.body.file.media_id)?.filename).toMatch(/^心得汇总-wrGroupOne-.*\.xlsx$/)
     const reply = await fake.waitForFrame('aibot_respond_msg', (f) => f.headers?.req_id === reqId)
     expect(reply.body.stream.content).toContain('导出文件已发送')
@@ -210,10 +218,10 @@ describe('the bot on WeCom, end to end', () => {
       },
       env: { WECOM_WEBHOOK_TWO: fake.webhookUrl('robot-removed') },
     })
-    const told = await fake.waitForFrame('aibot_send_msg', (f) => f.body.chat_type === 1)
-    expect(told.body.chatid).toBe('wangshuji')
-    expect(told.body.markdown.content).toContain('群机器人已被移出群聊或 key 不正确')
-    expect(told.ack?.errcode).toBe(0)
+    // the secretary has written to the bot before, so WeCom lets it write back privately
+    fake.pushPrivate({ userid: 'wangshuji', text: '你好' })
+    const told = await fake.waitFor(() => fake.deliveries.find((d) => d.conversation === 'wangshuji' && d.content.includes('群机器人已被移出群聊或 key 不正确')), 'the notice to the secretary')
+    expect(told.msgtype).toMatch(/markdown|stream/)
     // each firing (one per second) ends after its one attempt: one webhook call per failed slot
     await eventually(() => bot.logs.find((l) => l.msg === 'schedule firing failed' && l.scheduleId === 'notice'))
     await bot.app.stop()

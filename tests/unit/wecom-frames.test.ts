@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as PUPPET from 'wechaty-puppet'
-import { messagePayloadOf, renderMentions, stripBotMention, textOf } from '../../src/puppet-wecom/frames-to-payloads.ts'
+import { feedbackOf, messagePayloadOf, renderMentions, stripBotMention, textOf } from '../../src/puppet-wecom/frames-to-payloads.ts'
 
 describe('WeCom frames to Wechaty payloads', () => {
   it('strips only the bot mention, keeping other members mentioned', () => {
@@ -24,9 +24,16 @@ describe('WeCom frames to Wechaty payloads', () => {
     expect(payload).toMatchObject({ id: 'm1', roomId: 'wr1', talkerId: 'u1', text: '你好', mentionIdList: ['bot'], type: PUPPET.types.Message.Text })
   })
 
-  it('renders Wechaty mentions as <@userid>', () => {
-    expect(renderMentions('@张三\u2005@李四 请交心得', [{ id: 'zs', name: '张三' }, { id: 'ls', name: '李四' }])).toBe('<@zs> <@ls> 请交心得')
-    expect(renderMentions('请交心得', [{ id: 'zs', name: '张三' }])).toBe('<@zs> 请交心得')
+  it('keeps mentions as plain names, since <@userid> in the bot\'s markdown notifies nobody', () => {
+    expect(renderMentions('@张三\u2005@李四 请交心得', ['张三', '李四'])).toBe('@张三 @李四 请交心得')
+    expect(renderMentions('请交心得', ['张三'])).toBe('@张三 请交心得')
+    expect(renderMentions('请交心得', [])).not.toMatch(/<@/)
+  })
+
+  it('reads a feedback_event nested under its type, as WeCom nests event data', () => {
+    const data = { id: 'msg_1', type: 2, content: '答非所问', inaccurate_reason_list: [1] }
+    expect(feedbackOf({ msgid: 'e', event: { eventtype: 'feedback_event', feedback_event: data } })).toEqual(data)
+    expect(feedbackOf({ msgid: 'e', event: { eventtype: 'feedback_event' } })).toBeUndefined()
   })
 })
 
@@ -36,15 +43,30 @@ describe('reply windows', () => {
     const { createManualClock } = await import('../../src/clock.ts')
     const clock = createManualClock(0)
     const windows = createReplyWindows({ lifetimeMs: 60_000, clock })
-    windows.remember('group-1', 'req-a', 'zhangsan')
-    windows.remember('group-1', 'req-b', 'lisi')
+    windows.remember('group-1', { reqId: 'req-a', messageId: 'a', userid: 'zhangsan' })
+    windows.remember('group-1', { reqId: 'req-b', messageId: 'b', userid: 'lisi' })
     // a broadcast mentions nobody who is waiting: it goes out proactively
     expect(windows.take('group-1', [], true)).toBeUndefined()
-    expect(windows.take('group-1', ['lisi'], true)).toBe('req-b')
+    expect(windows.take('group-1', ['lisi'], true)?.reqId).toBe('req-b')
     // in a private chat the waiting message is answered
-    windows.remember('lisi', 'req-c', 'lisi')
-    expect(windows.take('lisi', [], false)).toBe('req-c')
+    windows.remember('lisi', { reqId: 'req-c', messageId: 'c', userid: 'lisi' })
+    expect(windows.take('lisi', [], false)?.reqId).toBe('req-c')
     clock.advance(61_000)
     expect(windows.take('group-1', ['zhangsan'], true)).toBeUndefined()
+  })
+
+  it('keeps an open stream past the first-frame window, and forgets a message that was released', async () => {
+    const { createReplyWindows } = await import('../../src/puppet-wecom/reply-windows.ts')
+    const { createManualClock } = await import('../../src/clock.ts')
+    const clock = createManualClock(0)
+    const windows = createReplyWindows({ lifetimeMs: 60_000, clock })
+    windows.remember('lisi', { reqId: 'req-a', messageId: 'a', userid: 'lisi' })
+    windows.find('lisi', 'a')!.stream = { id: 's1', startedAt: 0 }
+    windows.remember('lisi', { reqId: 'req-b', messageId: 'b', userid: 'lisi' })
+    clock.advance(61_000)
+    expect(windows.take('lisi')?.stream?.id).toBe('s1')
+    windows.remember('lisi', { reqId: 'req-c', messageId: 'c', userid: 'lisi' })
+    expect(windows.release('lisi', 'c')?.reqId).toBe('req-c')
+    expect(windows.take('lisi')).toBeUndefined()
   })
 })
