@@ -109,7 +109,7 @@ async function materialsPart(o: DepsOptions & { redis?: Redis }, keys: Keys, clo
   return { config, log, clock, library, llm }
 }
 
-const noMaterials: MaterialLibrary = { search: async () => [], documents: () => [], passages: () => [], close: () => undefined }
+const noMaterials: MaterialLibrary = { search: async () => [], documents: () => [], passages: () => [], ready: async () => undefined, close: () => undefined }
 
 /** The OpenAI-compatible client of config.llm; the openai module is loaded on first use. */
 async function createLlmClient(config: Config): Promise<OpenAI> {

@@ -5,10 +5,15 @@ import { loadCliConfig } from './runtime.ts'
 import { createLogger, type Logger } from '../log.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
 import { createLibrary, type FolderLibrary } from '../materials/library.ts'
+import { deferredLibrary } from '../materials/deferred-library.ts'
 
-/** Load the configured materials folder for the bot, watching it for changes. */
-export async function openLibrary(config: Config, log: Logger): Promise<MaterialLibrary> {
-  return createLibrary({ dir: config.materials, log, watch: true })
+/**
+ * The bot's materials folder, watched for changes once loaded. It loads on first need (a
+ * question, a study plan) so start-up and the first reply do not wait for the index;
+ * `studybot start` then asks for it in the background.
+ */
+export function openLibrary(config: Config, log: Logger): MaterialLibrary {
+  return deferredLibrary(() => createLibrary({ dir: config.materials, log, watch: true }))
 }
 
 /** Config and library for a materials CLI command (search, ask, ingest). */

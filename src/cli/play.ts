@@ -6,7 +6,6 @@ import { groupName } from '../config.ts'
 import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
-import { startSimulation } from './simulation.ts'
 
 const line = z.union([
   z.strictObject({
@@ -61,7 +60,10 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       }
     }
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
+    // Wechaty loads while the private redis-server starts
+    const simulation = import('./simulation.ts')
     const { deps, close } = await openDeps(config, log, { persistent: false, library: () => openLibrary(config, log) })
+    const { startSimulation } = await simulation
     // a script runs and ends: no web console for it
     const sim = await startSimulation({
       deps,

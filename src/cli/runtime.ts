@@ -56,7 +56,7 @@ export async function openRedis(config: Config, log: Logger, o: { persistent: bo
  * Deps on the Redis of openRedis, with the materials `library` loads (once Redis is up);
  * `close()` closes Redis and a private server (the running bot closes the library).
  */
-export async function openDeps(config: Config, log: Logger, o: { persistent: boolean; library?: () => Promise<MaterialLibrary> }): Promise<{ deps: Deps; close(): Promise<void> }> {
+export async function openDeps(config: Config, log: Logger, o: { persistent: boolean; library?: () => MaterialLibrary | Promise<MaterialLibrary> }): Promise<{ deps: Deps; close(): Promise<void> }> {
   const { redis, close } = await openRedis(config, log, o)
   try {
     const deps = await createDeps({ config, log, redis, library: await o.library?.() })

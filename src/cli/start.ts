@@ -8,7 +8,7 @@ import { choosePuppet, PuppetConfigError } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
-import { startSimulation } from './simulation.ts'
+import type { Simulation } from './simulation.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
 
 /** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
@@ -19,18 +19,21 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const simulator = !config.secrets.puppet || config.secrets.puppet === 'mock'
     // in the simulator the terminal is the chat, so logs stay quiet unless asked for
     const log = createLogger({ level: env.LOG_LEVEL ?? (simulator ? 'warn' : 'info'), fd: simulator ? 2 : 1 })
-    let choice: ReturnType<typeof choosePuppet>
+    let choice: Awaited<ReturnType<typeof choosePuppet>>
     try {
-      choice = choosePuppet(config, log)
+      choice = await choosePuppet(config, log)
     } catch (err) {
       if (err instanceof PuppetConfigError) throw new UsageError(err.message)
       throw err
     }
+    // the simulator (and with it Wechaty) loads while the private redis-server starts
+    const simulation = choice.kind === 'simulator' ? import('./simulation.ts') : undefined
     const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
 
     let app: App
     let chat: ReturnType<typeof runTerminalChat> | undefined
     if (choice.kind === 'simulator') {
+      const { startSimulation } = await simulation!
       const sim = await startSimulation({ deps, onSent: printSent })
       app = sim.app
       chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
@@ -46,6 +49,8 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       log.info({ puppet: choice.name }, 'bot started')
       process.stdout.write(`${consoleLines(app, config, false).join('\n')}\n`)
     }
+    // the first question should not wait for the index: build it now that the bot is up
+    deps.library.ready().catch((err) => log.error({ err }, 'materials not loaded, the next question tries again'))
 
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
@@ -83,7 +88,7 @@ function consoleLines(app: App, config: Config, simulator: boolean): string[] {
   ]
 }
 
-function runTerminalChat(config: Config, sim: Awaited<ReturnType<typeof startSimulation>>, log: Logger, consoleInfo: string[]) {
+function runTerminalChat(config: Config, sim: Simulation, log: Logger, consoleInfo: string[]) {
   const groups = config.groups.map(groupName)
   const firstMember = config.groups[0].secretaries[0] ?? '小明'
   let me = '小明'

@@ -1,6 +1,5 @@
 import { once } from 'node:events'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
-import ExcelJS from 'exceljs'
 import type { Reflection } from '../store/reflection-store.ts'
 import { addTableSheet } from './table.ts'
 import { EMPTY_MESSAGE, HEADERS, assignmentTitle, createParticipation, toRow, type ExportContext } from './columns.ts'
@@ -32,6 +31,8 @@ async function zipCaughtUp(sheetStream: unknown): Promise<void> {
  * returns the count of reflections.
  */
 export async function writeXlsx(out: string, reflections: AsyncIterable<Reflection>, ctx: ExportContext): Promise<number> {
+  // exceljs is large; it loads on the first export
+  const { default: ExcelJS } = await import('exceljs')
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
   const sheet = book.addWorksheet('心得')
   sheet.addRow([...HEADERS]).commit()

@@ -82,6 +82,7 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
       return fuse(lexical, passages, cos, depth).slice(0, k)
     },
     async warm() {
+      await library.ready()
       const started = performance.now()
       const passages = inScope()
       try {
@@ -94,6 +95,7 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
     documents: () => library.documents(),
     passages: (doc: string) => library.passages(doc),
     skipped: () => library.skipped?.() ?? [],
+    ready: () => library.ready(),
     close() {
       closed = true
       library.close()

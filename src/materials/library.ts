@@ -67,6 +67,7 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
     documents: () => documents.map((d) => ({ doc: d.doc, title: d.title, passages: d.passages.length })),
     passages: (doc: string): Passage[] => documents.find((d) => d.doc === doc)?.passages ?? [],
     skipped: () => skipped,
+    ready: async () => { await loading },
     reload,
     close() {
       clearTimeout(timer)

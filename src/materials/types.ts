@@ -33,6 +33,8 @@ export interface MaterialLibrary {
   passages(doc: string): Passage[]
   /** Files of the folder that could not be read, with the reason in Chinese. */
   skipped?(): { doc: string; reason: string }[]
+  /** Resolves once the materials are loaded (a library may load on first need); documents() and passages() are complete after it. */
+  ready(): Promise<void>
   close(): void
 }
 

@@ -34,6 +34,7 @@ function studyPlanText(p: { citation: string; text: string }, n: number, total: 
 /** Where a study plan stands in a group: the passage to send next, or that it is over. */
 async function studyPlanStep(deps: Deps, def: ScheduleDef, group: GroupConfig) {
   const store = deps.stores.schedules
+  await deps.library.ready()
   const passages = deps.library.passages(def.doc ?? '')
   const cursor = await store.cursor(group.key, def.id)
   let index = cursor.next

@@ -30,6 +30,7 @@ export function fixedLibrary(n: number): MaterialLibrary {
     async search() { return [] },
     documents: () => [{ doc: '党章.md', title: '中国共产党章程', passages: n }],
     passages: (doc) => (doc === '党章.md' ? passages : []),
+    async ready() {},
     close() {},
   }
 }

@@ -14,6 +14,8 @@ function usedBy(groups: readonly GroupConfig[], doc: string): string {
 
 async function materialsPage(c: Ctx, env: ConsoleEnv, o: { errors?: Record<string, string>; notice?: string; status?: 200 | 400 | 413 } = {}) {
   const { library, config } = env.deps
+  // the bot's library loads on first need (src/materials/deferred-library.ts)
+  await library.ready()
   const docs = library.documents()
   const skipped = library.skipped?.() ?? []
   const canChange = groupsFor(c, env, 'materials').length > 0

@@ -1,0 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+
+/** Vitest global setup: build dist/ from the current src/, so tests that spawn `bin/studybot.js` run this code. */
+export default function buildDist(): void {
+  const root = path.resolve(import.meta.dirname, '..', '..')
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { cwd: root, stdio: 'inherit' })
+}
