@@ -10,7 +10,7 @@ import type { Messenger } from './bot/messenger.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 import { startJournalReplay } from './reflections/journal-replay.ts'
 import { createJobLifecycle, type Job } from './jobs/lifecycle.ts'
-import { startConsole, type ConsoleServer } from './console/server.ts'
+import type { ConsoleServer } from './console/server.ts'
 
 /** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
 export interface App {
@@ -68,7 +68,8 @@ export async function startApp(opts: {
   await bot.start()
   // the bot keeps working without its console (e.g. another instance holds the port on this machine)
   const web = opts.console ?? config.console.enabled
-    ? await startConsole({ deps, messenger }).catch((err) => {
+    // Hono and the console's pages load only when it is served
+    ? await import('./console/server.ts').then(({ startConsole }) => startConsole({ deps, messenger })).catch((err) => {
       log.error({ err, host: config.console.host, port: config.console.port }, 'console failed to start')
       return undefined
     })

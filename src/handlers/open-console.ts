@@ -1,6 +1,5 @@
 import { commandArgs, type Handler } from '../bot/context.ts'
 import { consoleRoles } from '../console/access.ts'
-import { consoleUrl, loginLink } from '../console/server.ts'
 
 /** `#后台` (secretaries, organizers, in a private chat): a one-time login link for the web console. */
 export const openConsole: Handler = async (ctx, next) => {
@@ -9,6 +8,8 @@ export const openConsole: Handler = async (ctx, next) => {
   if (!config.console.enabled) return ctx.reply('网页后台没有开启（配置项 console.enabled）。')
   const roles = consoleRoles(ctx.senderGroups, ctx.sender)
   if (!Object.keys(roles).length) return ctx.reply('抱歉，网页后台只对书记和组织委员开放。')
+  // the console's server module (and Hono) loads on first use
+  const { consoleUrl, loginLink } = await import('../console/server.ts')
   const token = await stores.consoleSessions.issueLink({ who: ctx.sender, roles, via: 'chat' })
   // a link said in a group could be opened by anyone there: it only ever goes privately
   await ctx.replyPrivately([

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module'
 import { Jieba } from '@node-rs/jieba'
-import { dict } from '@node-rs/jieba/dict.js'
 import { digitizeCounts } from './numbers.ts'
 
 /** Which token kinds the index uses; chosen by measurement in bench/qa.ts. */
@@ -16,6 +16,9 @@ export type Tokenizer = (text: string) => string[]
 export const DEFAULT_TOKENIZER: TokenizerOptions = { bigrams: true, words: true }
 
 let jieba: Jieba | undefined
+// jieba's dictionary module reads 11 MB of files when it loads: required on first use, not at start-up
+const require = createRequire(import.meta.url)
+const loadDict = () => (require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js')).dict
 // Chinese runs may hold numbers (第7条, 2035年); a number counts as one unit inside its run.
 const RUN = /[\u3400-\u9fff0-9.]*[\u3400-\u9fff][\u3400-\u9fff0-9.]*|[a-z0-9]+(?:\.[0-9]+)?/g
 const UNIT = /[0-9]+(?:\.[0-9]+)?|[^0-9.]/g
@@ -27,7 +30,7 @@ export function matchForm(text: string): string {
 
 /** Build a tokenizer; jieba's dictionary is loaded once per process on first use. */
 export function createTokenizer(opts: TokenizerOptions = DEFAULT_TOKENIZER): Tokenizer {
-  if (opts.words) jieba ??= Jieba.withDict(dict)
+  if (opts.words) jieba ??= Jieba.withDict(loadDict())
   return (text) => {
     const s = matchForm(text)
     const out: string[] = []
