@@ -27,6 +27,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 })
+// files read at run time next to their module (src/console/assets.ts looks in <dir of the bundle>/assets)
+fs.cpSync(path.join(root, 'src', 'console', 'assets'), path.join(next, 'assets'), { recursive: true })
 if (fs.existsSync(dist)) fs.renameSync(dist, old)
 fs.renameSync(next, dist)
 fs.rmSync(old, { recursive: true, force: true })
