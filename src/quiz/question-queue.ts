@@ -39,6 +39,8 @@ function generated(library: MaterialLibrary, group: GroupConfig): Generated {
 /** Questions in the order rounds take them: the group's bank in import order, then generated ones. */
 async function* candidates(deps: Pick<Deps, 'library' | 'stores'>, group: GroupConfig): AsyncGenerator<Question> {
   yield* await deps.stores.quiz.bank(group.key)
+  // the bot's library loads on first need (src/materials/deferred-library.ts)
+  await deps.library.ready()
   const g = generated(deps.library, group)
   for (let i = 0; ; i++) {
     if (i >= g.list.length) {
