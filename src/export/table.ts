@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { csvField } from './csv.ts'
 import type { ExportFormat } from './export-group.ts'
 import type { Table } from './quiz-tables.ts'
@@ -20,7 +20,9 @@ export function addTableSheet(book: ExcelJS.stream.xlsx.WorkbookWriter, table: T
 export async function writeTable(format: ExportFormat, out: string, table: Table, title: string): Promise<number> {
   switch (format) {
     case 'xlsx': {
-      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
+      // exceljs is large; it loads on the first export
+      const { default: ExcelJSModule } = await import('exceljs')
+      const book = new ExcelJSModule.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
       addTableSheet(book, table)
       await book.commit()
       break

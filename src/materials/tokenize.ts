@@ -18,7 +18,12 @@ export const DEFAULT_TOKENIZER: TokenizerOptions = { bigrams: true, words: true 
 let jieba: Jieba | undefined
 // jieba's dictionary module reads 11 MB of files when it loads: required on first use, not at start-up
 const require = createRequire(import.meta.url)
-const loadDict = () => (require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js')).dict
+
+/** The process's one jieba segmenter (retrieval and quiz share it); its dictionary loads on first use. */
+export function sharedJieba(): Jieba {
+  jieba ??= Jieba.withDict((require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js')).dict)
+  return jieba
+}
 // Chinese runs may hold numbers (第7条, 2035年); a number counts as one unit inside its run.
 const RUN = /[\u3400-\u9fff0-9.]*[\u3400-\u9fff][\u3400-\u9fff0-9.]*|[a-z0-9]+(?:\.[0-9]+)?/g
 const UNIT = /[0-9]+(?:\.[0-9]+)?|[^0-9.]/g
@@ -30,7 +35,7 @@ export function matchForm(text: string): string {
 
 /** Build a tokenizer; jieba's dictionary is loaded once per process on first use. */
 export function createTokenizer(opts: TokenizerOptions = DEFAULT_TOKENIZER): Tokenizer {
-  if (opts.words) jieba ??= Jieba.withDict(loadDict())
+  const segmenter = opts.words ? sharedJieba() : undefined
   return (text) => {
     const s = matchForm(text)
     const out: string[] = []
@@ -42,7 +47,7 @@ export function createTokenizer(opts: TokenizerOptions = DEFAULT_TOKENIZER): Tok
         for (let i = 0; i + 1 < units.length; i++) out.push(units[i]! + units[i + 1]!)
       }
       if (opts.words) {
-        for (const w of jieba!.cutForSearch(run, true)) if (w.length >= 2) out.push(`w:${w}`)
+        for (const w of segmenter!.cutForSearch(run, true)) if (w.length >= 2) out.push(`w:${w}`)
       }
     }
     return out

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import ExcelJS from 'exceljs'
 import { parse as parseCsv } from 'csv-parse/sync'
 import type { Question, QuestionType } from './types.ts'
 import { letterOf, optionLetters } from './answer-form.ts'
@@ -64,6 +63,8 @@ export async function readBankFile(file: string): Promise<ParsedBank> {
 }
 
 async function xlsxRows(file: string): Promise<SheetRow[]> {
+  // exceljs is large; it loads on the first import of a bank file
+  const { default: ExcelJS } = await import('exceljs')
   const book = new ExcelJS.Workbook()
   try {
     await book.xlsx.readFile(file)

@@ -1,5 +1,4 @@
-import { Jieba } from '@node-rs/jieba'
-import { dict } from '@node-rs/jieba/dict.js'
+import { sharedJieba } from '../materials/tokenize.ts'
 
 /** A word of a sentence with its part-of-speech tag and offset. */
 export interface TaggedWord {
@@ -8,14 +7,11 @@ export interface TaggedWord {
   start: number
 }
 
-let jieba: Jieba | undefined
-
 /** Words of a sentence with jieba's part-of-speech tags; the dictionary loads once on first use. */
 export function tagWords(text: string): TaggedWord[] {
-  jieba ??= Jieba.withDict(dict)
   const out: TaggedWord[] = []
   let at = 0
-  for (const { word, tag } of jieba.tag(text, true)) {
+  for (const { word, tag } of sharedJieba().tag(text, true)) {
     const start = text.indexOf(word, at)
     if (start < 0) continue
     out.push({ word, tag, start })
