@@ -6,9 +6,18 @@ import type { Logger } from '../log.ts'
 import type { Member, RoomMessenger } from './messenger.ts'
 import type { Outbox } from './outbox.ts'
 import type { SeenMembers } from '../store/seen-members.ts'
+import { chooseGroupChannel, type GroupChannel } from '../channels/choose-channel.ts'
 
-/** Sends a broadcast to a group by another channel (e.g. a WeCom group-robot webhook). */
+/** Sends to a group by another channel (a WeCom group-robot webhook); `mentions` are user ids. */
 export type BroadcastChannel = (text: string, mentions: string[]) => Promise<void>
+
+/** The other ways to reach groups, and who hears of a broadcast refused for good. */
+export interface GroupChannels {
+  /** A group robot per group key that has one. */
+  webhooks: Record<string, BroadcastChannel>
+  /** A broadcast failed for good on `via`; tell whoever can fix it (never throws). */
+  refused(groupKey: string, via: GroupChannel, err: unknown): Promise<void>
+}
 
 /** Messenger over the running Wechaty: finds each configured group's room and sends via the outbox. */
 export function createWechatyMessenger(opts: {
@@ -16,8 +25,8 @@ export function createWechatyMessenger(opts: {
   config: Config
   outbox: Outbox
   log: Logger
-  /** Broadcast channel per group key, used for scheduled broadcasts when present. */
-  broadcastChannels?: Record<string, BroadcastChannel>
+  /** Group robots, used for broadcasts and @-mentions where a group has one (chooseGroupChannel). */
+  channels?: GroupChannels
   /** Who has spoken in each group; completes the member list where the platform cannot list it. */
   seen?: SeenMembers
 }): RoomMessenger {
@@ -57,11 +66,17 @@ export function createWechatyMessenger(opts: {
       return findGroup(config, { id: room.id, topic: await room.topic() })
     },
     async toGroup(groupKey, text, o = {}) {
-      const channel = o.broadcast ? opts.broadcastChannels?.[groupKey] : undefined
-      if (channel) return channel(text, o.mentions ?? [])
-      const room = await roomOf(groupKey)
-      const mentions = await Promise.all((o.mentions ?? []).map(contact))
-      await outbox.send(room, text, mentions)
+      const webhook = opts.channels?.webhooks[groupKey]
+      const via = chooseGroupChannel({ hasWebhook: webhook !== undefined, broadcast: o.broadcast, mentions: o.mentions?.length })
+      try {
+        if (via === 'webhook') return await webhook!(text, o.mentions ?? [])
+        const room = await roomOf(groupKey)
+        const mentions = await Promise.all((o.mentions ?? []).map(contact))
+        await outbox.send(room, text, mentions)
+      } catch (err) {
+        if (o.broadcast) await opts.channels?.refused(groupKey, via, err).catch((e: unknown) => opts.log.warn({ err: e, group: groupKey }, 'refusal notice failed'))
+        throw err
+      }
     },
     async toContact(contactId, text) {
       await outbox.send(await contact(contactId), text)

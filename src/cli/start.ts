@@ -10,6 +10,7 @@ import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import type { Simulation } from './simulation.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
+import { groupsWithoutWebhook, webhookWarning } from '../channels/webhook-warnings.ts'
 
 /** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
 export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -38,7 +39,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       app = sim.app
       chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
     } else {
-      app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, jobs: defaultJobs })
+      app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs })
       // Wechaty reports a puppet that failed to start only as an 'error' event
       const failed = (choice.puppet as { startError?: Error }).startError
       if (failed) {
@@ -47,6 +48,11 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
         throw new UsageError(failed.message)
       }
       log.info({ puppet: choice.name }, 'bot started')
+      if (choice.name === 'wecom') {
+        const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
+        for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)
+        if (quiet.length) log.warn({ groups: quiet.map((g) => g.key) }, 'groups with schedules but no group robot webhook')
+      }
       process.stdout.write(`${consoleLines(app, config, false).join('\n')}\n`)
     }
     // the first question should not wait for the index: build it now that the bot is up

@@ -48,7 +48,9 @@ export type RemindResult =
  * Remind those who have not submitted to the group's open assignment: @-mentions in batches of
  * 20 per message. Used by `#提醒` and by the scheduler's `remind` job kind.
  */
-export async function remindMissing(deps: Pick<Deps, 'stores' | 'config'>, messenger: Messenger, group: GroupConfig): Promise<RemindResult> {
+export async function remindMissing(
+  deps: Pick<Deps, 'stores' | 'config'>, messenger: Messenger, group: GroupConfig, o: { broadcast?: boolean } = {},
+): Promise<RemindResult> {
   const p = await participation(deps, messenger, group)
   if (!p) return { status: 'no-assignment' }
   if (!p.missing.length) return { status: 'all-submitted', participation: p }
@@ -59,7 +61,7 @@ export async function remindMissing(deps: Pick<Deps, 'stores' | 'config'>, messe
     const part = batches.length > 1 ? `（${i + 1}/${batches.length}）` : ''
     await messenger.toGroup(group.key,
       `提醒${part}：学习任务「${p.assignment.title}」的心得还未提交，请在 ${due} 前发送“#心得 你的体会”。`,
-      { mentions: batch.map((m) => m.id) })
+      { mentions: batch.map((m) => m.id), broadcast: o.broadcast })
   }
   return { status: 'reminded', participation: p, messages: batches.length }
 }

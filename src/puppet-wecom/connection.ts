@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts'
 import { WecomOfflineError, WecomSendError, errcodeOf, errmsgOf } from './errors.ts'
 
 const AUTH_INVALID = 853000
+const TAKEN_OVER = 'another connection took over this bot'
 
 /** Options of the connection keeper. */
 export interface ConnectionOptions {
@@ -67,7 +68,7 @@ export function keepConnected(client: WSClient, opts: ConnectionOptions) {
   // disconnected_event arrives as an event frame before the SDK reports the disconnect
   client.on('event.disconnected_event', () => {
     log.error({}, 'another instance connected to this wecom bot; this one stops and will not reconnect')
-    end('another connection took over this bot')
+    end(TAKEN_OVER)
   })
   client.on('authenticated', () => guard('authenticated', () => {
     if (ended) return
@@ -106,7 +107,7 @@ export function keepConnected(client: WSClient, opts: ConnectionOptions) {
   return {
     /** The client once it is connected, waiting up to `offlineWaitMs` for a reconnect. */
     async ready(): Promise<WSClient> {
-      if (ended) throw new WecomSendError(-2, ended, `企业微信连接已停止（${ended === 'another connection took over this bot' ? '另一个程序登录了同一个机器人' : ended}），消息未发出`)
+      if (ended) throw stoppedError(ended)
       if (online) return client
       await new Promise<void>((resolve) => {
         const wake = () => { waiters.delete(wake); clearTimeout(timer); resolve() }
@@ -114,7 +115,7 @@ export function keepConnected(client: WSClient, opts: ConnectionOptions) {
         timer.unref()
         waiters.add(wake)
       })
-      if (!online) throw ended ? new WecomSendError(-2, ended) : new WecomOfflineError()
+      if (!online) throw ended ? stoppedError(ended) : new WecomOfflineError()
       return client
     },
     /** Stop retrying and release waiting sends (the puppet is stopping). */
@@ -125,6 +126,11 @@ export function keepConnected(client: WSClient, opts: ConnectionOptions) {
       for (const wake of waiters) wake()
     },
   }
+}
+
+function stoppedError(reason: string): WecomSendError {
+  const why = reason === TAKEN_OVER ? '另一个程序登录了同一个机器人' : '程序正在停止或凭据被拒绝'
+  return new WecomSendError(-2, reason, `企业微信连接已停止（${why}），消息未发出`, false, 'offline')
 }
 
 /** The keeper's type. */

@@ -1,4 +1,4 @@
-import { SendError } from '../send/send-error.ts'
+import { SendError, type SendFailure } from '../send/send-error.ts'
 
 /** WeCom refused the bot id or secret (errcode 853000); retrying cannot help. */
 export class WecomAuthError extends Error {
@@ -16,9 +16,9 @@ export class WecomAuthError extends Error {
 export class WecomSendError extends SendError {
   constructor(
     readonly code: number, readonly errmsg: string,
-    message = `企业微信消息发送失败（错误码 ${code}：${errmsg}）`, retryable = false,
+    message = `企业微信消息发送失败（错误码 ${code}：${errmsg}）`, retryable = false, failure: SendFailure = 'refused',
   ) {
-    super(message, { retryable })
+    super(message, { retryable, failure })
   }
 }
 
@@ -28,7 +28,7 @@ export class WecomSendError extends SendError {
  */
 export class WecomNotActivatedError extends WecomSendError {
   constructor(code: number, errmsg: string) {
-    super(code, errmsg, '企业微信不允许机器人在最近没有人和它说过话的会话里主动发言（需要有人先 @ 机器人或私聊它一次）')
+    super(code, errmsg, '企业微信不允许机器人在最近没有人和它说过话的会话里主动发言（需要有人先 @ 机器人或私聊它一次）', false, 'not-activated')
   }
 }
 
@@ -40,7 +40,7 @@ export class WecomUnconfirmedError extends WecomSendError {
   /** Delivery unconfirmed: recorded as such, never resent. */
   readonly unconfirmed = true
   constructor(errmsg: string) {
-    super(-1, errmsg, '消息已发出，但企业微信没有确认送达（等待回执超时）；为避免重复，不再重发')
+    super(-1, errmsg, '消息已发出，但企业微信没有确认送达（等待回执超时）；为避免重复，不再重发', false, 'unconfirmed')
   }
 }
 
@@ -50,7 +50,7 @@ export class WecomUnconfirmedError extends WecomSendError {
  */
 export class WecomOfflineError extends WecomSendError {
   constructor() {
-    super(-2, 'offline', '与企业微信的连接已中断，消息未发出（机器人正在自动重连）', true)
+    super(-2, 'offline', '与企业微信的连接已中断，消息未发出（机器人正在自动重连）', true, 'offline')
   }
 }
 

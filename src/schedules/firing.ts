@@ -6,7 +6,7 @@ import { formatInZone, zoneLabel } from '../clock.ts'
 import type { Firing, ScheduleDef } from '../store/schedule-store.ts'
 import { remindMissing } from '../participation/participation.ts'
 import { dueMs } from './definitions.ts'
-import { SendError } from '../send/send-error.ts'
+import { platformFailureOf, SendError } from '../send/send-error.ts'
 import { withRetry } from '../send/retry.ts'
 import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
 
@@ -123,7 +123,7 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing('sent')
     }
     case 'remind':
-      await remindMissing(deps, env.messenger, group)
+      await remindMissing(deps, env.messenger, group, { broadcast: true })
       return firing('sent')
     case 'quiz':
       return firing(await fireQuiz(deps, env.messenger, def, group, slot, (text) => sendWithRetry(env, group, text)))
@@ -141,8 +141,11 @@ export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConf
     f = { ...await fireInGroup(env, def, group, slot), ...extra }
     log.info({ scheduleId: def.id, group: group.key, slot, outcome: f.outcome, ...extra }, 'schedule fired')
   } catch (err) {
-    log.error({ err, scheduleId: def.id, group: group.key, slot }, 'schedule firing failed')
-    f = { scheduleId: def.id, group: group.key, slot, outcome: 'failed', at: env.deps.clock.now(), error: (err as Error).message, ...extra }
+    // the platform's own reason (in Chinese) is what a secretary reads in #定时 列表
+    const platform = platformFailureOf(err)
+    const outcome = platform?.failure === 'unconfirmed' ? 'unconfirmed' : 'failed'
+    log[outcome === 'failed' ? 'error' : 'warn']({ err, scheduleId: def.id, group: group.key, slot }, outcome === 'failed' ? 'schedule firing failed' : 'schedule firing delivery unconfirmed')
+    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: (platform ?? err as Error).message, ...extra }
   }
   try {
     await env.deps.stores.schedules.recordFiring(f)

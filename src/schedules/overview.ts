@@ -56,6 +56,7 @@ export function formatOutcome(f: Firing | undefined, timeZone: string): string {
   switch (f.outcome) {
     case 'sent': return `${when} 已发送到 ${where}${f.late ? '（重启后补发）' : ''}${f.manual ? '（手动）' : ''}`
     case 'failed': return `${when} 发送到 ${where} 失败：${chineseReason(f.error)}`
+    case 'unconfirmed': return `${when} 已发送到 ${where}，但平台未确认送达（为免重复，未重发）`
     case 'missed': return `${when} 错过（当时机器人未运行，超过补发时限，未发送）`
     case 'finished': return `${when} 学习计划已全部发完`
   }

@@ -3,8 +3,12 @@ import type { Keys } from './keys.ts'
 import type { Clock } from '../clock.ts'
 import type { ScheduleConfig } from '../config.ts'
 
-/** What happened to one slot in one group. `finished`: a study plan ran out and secretaries were told. */
-export type FiringOutcome = 'sent' | 'failed' | 'missed' | 'finished'
+/**
+ * What happened to one slot in one group. `finished`: a study plan ran out and secretaries were
+ * told. `unconfirmed`: sent, but the platform never confirmed it; not resent (it was most likely
+ * delivered, and a second copy is worse than a late receipt).
+ */
+export type FiringOutcome = 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished'
 
 /** One firing record. */
 export interface Firing {

@@ -9,13 +9,13 @@ import { splitText } from '../../bot/split-text.ts'
 export class WebhookRemovedError extends SendError {
   readonly code = 93000
   /** Not retryable: a secretary must fix the robot or its key. */
-  constructor() { super('群机器人已被移出群聊或 key 不正确', { retryable: false }) }
+  constructor() { super('群机器人已被移出群聊或 key 不正确', { retryable: false, failure: 'refused' }) }
 }
 
 /** The webhook refused a message; only a frequency-limit answer (45009) is worth retrying, and only here. */
 export class WebhookSendError extends SendError {
   constructor(readonly code: number, errmsg: string) {
-    super(`群机器人消息发送失败（错误码 ${code}：${errmsg}）`, { retryable: code === FREQUENCY_LIMIT })
+    super(`群机器人消息发送失败（错误码 ${code}：${errmsg}）`, { retryable: code === FREQUENCY_LIMIT, failure: 'refused' })
   }
 }
 
