@@ -83,6 +83,12 @@ const schema = z.strictObject({
       checkin: z.number().int().min(0).default(0),
     }).default({ correct: 10, firstCorrect: 5, reflection: 20, checkin: 0 }),
   }).default({ publicLeaderboard: false, questions: 1, points: { correct: 10, firstCorrect: 5, reflection: 20, checkin: 0 } }),
+  wecom: z.strictObject({
+    /** Sent when a member opens the private chat with the bot (enter_chat); '' for none. Default: what the bot can do. */
+    welcome: z.string().optional(),
+    /** An answer not ready after this long shows 正在查找… first (WeCom streams). */
+    thinkingAfterMs: z.number().int().min(0).default(1000),
+  }).default({ thinkingAfterMs: 1000 }),
   llm: z.strictObject({
     baseURL: z.string().url('应为 OpenAI 兼容接口的地址，如 http://localhost:11434/v1'),
     model: z.string().min(1),

@@ -16,6 +16,7 @@ import { createConsoleSessions, type ConsoleSessions } from './store/console-ses
 import { createAuditLog, type AuditLog } from './store/audit-log.ts'
 import { createQuizStore, type QuizStore } from './store/quiz-store.ts'
 import { createPointsStore, type PointsStore } from './store/points-store.ts'
+import { createAnswerMarks, type AnswerMarks } from './store/answer-marks.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -35,6 +36,8 @@ export interface Stores {
   audit: AuditLog
   quiz: QuizStore
   points: PointsStore
+  /** Answers members marked as wrong. */
+  answerMarks: AnswerMarks
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -87,6 +90,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     audit: createAuditLog(redis, keys, clock),
     quiz: createQuizStore(redis, keys),
     points: createPointsStore(redis, keys, clock, config.timezone),
+    answerMarks: createAnswerMarks(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

@@ -5,9 +5,11 @@ import { compose } from './bot/compose.ts'
 import { admission, routes } from './bot/routes.ts'
 import { createOutbox, type Outbox } from './bot/outbox.ts'
 import { createMessageListener } from './bot/listener.ts'
-import { createWechatyMessenger, type BroadcastChannel } from './bot/wechaty-messenger.ts'
+import { createWechatyMessenger, type GroupChannels } from './bot/wechaty-messenger.ts'
 import type { Messenger } from './bot/messenger.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
+import type { PlatformExtras } from './bot/platform.ts'
+import { recordAnswerFeedback } from './bot/answer-feedback.ts'
 import { startJournalReplay } from './reflections/journal-replay.ts'
 import { createJobLifecycle, type Job } from './jobs/lifecycle.ts'
 import type { ConsoleServer } from './console/server.ts'
@@ -31,7 +33,10 @@ export async function startApp(opts: {
   deps: Deps
   puppet: PuppetInterface | string
   puppetOptions?: Record<string, unknown>
-  broadcastChannels?: Record<string, BroadcastChannel>
+  /** Group robots and refusal notices; default: from the config's webhooks. */
+  channels?: GroupChannels
+  /** What the platform adds (WeCom: longer messages, the thinking frame, answer ratings). */
+  platform?: PlatformExtras
   /** Jobs to run while logged in, built from the deps and the messenger. */
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
   /** Serve the web console (default: config.console.enabled; one-shot runs such as `play` pass false). */
@@ -44,13 +49,15 @@ export async function startApp(opts: {
   const journalReplay = startJournalReplay(deps)
   const bot = WechatyBuilder.build({ puppet: opts.puppet as never, puppetOptions: opts.puppetOptions as never })
   const outbox = createOutbox({
-    log, intervalMs: config.bot.sendIntervalMs, maxBytes: config.bot.maxMessageBytes, retries: config.bot.sendRetries,
+    log, intervalMs: config.bot.sendIntervalMs, maxBytes: opts.platform?.maxMessageBytes ?? config.bot.maxMessageBytes, retries: config.bot.sendRetries,
   })
   const messenger = createWechatyMessenger({
     bot, config, outbox, log, seen: deps.stores.seen,
-    broadcastChannels: opts.broadcastChannels ?? createBroadcastChannels(config, log, () => messenger),
+    channels: opts.channels ?? createBroadcastChannels(config, log, () => messenger),
   })
-  const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes) })
+  const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes), progress: opts.platform?.progress })
+  opts.platform?.onAnswerFeedback?.((f) => recordAnswerFeedback(deps, messenger, f)
+    .catch((err: unknown) => log.error({ err, messageId: f.messageId }, 'answer feedback not recorded')))
   const jobs = createJobLifecycle({ jobs: opts.jobs?.(deps, messenger) ?? [], log, shouldRun: () => bot.isLoggedIn })
 
   // Wechaty's emitter drops async rejections: every listener body catches its own errors.

@@ -69,7 +69,7 @@ export const skipNotAddressed: AdmissionStep = async (m, next) => {
 /** Private messages from someone in none of the configured groups. Sets `senderGroups`. */
 export const skipOutsiders: AdmissionStep = async (m, next) => {
   const talker = m.message.talker()
-  m.senderGroups = m.group ? [m.group] : await groupsOf(m, talker.id)
+  m.senderGroups = m.group ? [m.group] : await groupsOfContact(m.deps, m.messenger, talker.id)
   if (m.senderGroups.length) return next()
   m.deps.log.debug({ contactId: talker.id }, 'private message from someone outside the configured groups')
 }
@@ -86,9 +86,9 @@ export const rememberSpeaker: AdmissionStep = async (m, next) => {
   await next()
 }
 
-/** The configured groups a contact belongs to, for a private message. */
-async function groupsOf(m: Incoming, contactId: string): Promise<GroupConfig[]> {
-  const { config, log, stores } = m.deps
+/** The configured groups a contact belongs to, for a private message (or a rating of a private answer). */
+export async function groupsOfContact(deps: Pick<Deps, 'config' | 'log' | 'stores'>, messenger: RoomMessenger, contactId: string): Promise<GroupConfig[]> {
+  const { config, log, stores } = deps
   const found: GroupConfig[] = []
   for (const g of config.groups) {
     // A secretary or organizer belongs to the group even when the puppet cannot list its
@@ -100,7 +100,7 @@ async function groupsOf(m: Incoming, contactId: string): Promise<GroupConfig[]> 
       continue
     }
     try {
-      const room = await m.messenger.roomOf(g.key)
+      const room = await messenger.roomOf(g.key)
       if ((await room.memberAll()).some((c) => c.id === contactId)) {
         found.push(g)
         continue

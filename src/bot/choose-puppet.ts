@@ -1,11 +1,13 @@
 import type { PuppetInterface } from 'wechaty-puppet/impls'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
+import type { PuppetWecom } from '../puppet-wecom/mod.ts'
+import type { PlatformExtras } from './platform.ts'
 
 /** Which channel the bot runs on: the simulator, our WeCom puppet, or a Wechaty puppet by package name. */
 export type PuppetChoice =
   | { kind: 'simulator' }
-  | { kind: 'puppet'; name: string; puppet: PuppetInterface | string; options?: Record<string, unknown> }
+  | { kind: 'puppet'; name: string; puppet: PuppetInterface | string; options?: Record<string, unknown>; platform?: PlatformExtras }
 
 /** Raised when the chosen puppet lacks what it needs; the message says what to set, in Chinese. */
 export class PuppetConfigError extends Error {}
@@ -22,10 +24,34 @@ export async function choosePuppet(config: Config, log: Logger): Promise<PuppetC
     const { PuppetWecom } = await import('../puppet-wecom/mod.ts')
     const puppet = new PuppetWecom({
       botId, secret, wsUrl, botName: config.bot.name, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
+      welcome: config.wecom.welcome ?? defaultWelcome(config),
     })
-    return { kind: 'puppet', name, puppet }
+    return { kind: 'puppet', name, puppet, platform: wecomPlatform(puppet, config) }
   }
   const options: Record<string, unknown> = {}
   if (config.secrets.puppetToken) options.token = config.secrets.puppetToken
   return { kind: 'puppet', name, puppet: name, options }
+}
+
+/** What the WeCom puppet adds: one stream holds a whole answer, the thinking frame, answer ratings. */
+export function wecomPlatform(puppet: PuppetWecom, config: Config): PlatformExtras {
+  return {
+    maxMessageBytes: puppet.maxMessageBytes,
+    progress: {
+      thinkingAfterMs: config.wecom.thinkingAfterMs,
+      thinking: (messageId) => puppet.showThinking(messageId),
+      done: (messageId) => puppet.doneWith(messageId),
+    },
+    onAnswerFeedback: (handler) => puppet.onFeedback(handler),
+  }
+}
+
+/** The welcome for a member who opens the private chat (wecom.welcome overrides it; '' turns it off). */
+export function defaultWelcome(config: Config): string {
+  return [
+    `你好，我是${config.bot.name}，支部学习群的学习助手。`,
+    `· 直接发问题，我从学习材料里找答案并注明出处，例如：预备党员的预备期是多久？`,
+    `· 发送“#心得 你的学习体会”提交心得；发送“#帮助”查看全部命令。`,
+    `· 在群里请先 @${config.bot.name} 再提问。`,
+  ].join('\n')
 }

@@ -7,8 +7,24 @@ import type { AdmissionStep, Incoming } from './admission.ts'
 import type { RoomMessenger } from './messenger.ts'
 import { may } from './roles.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
+import { platformFailureOf } from '../send/send-error.ts'
 
 const SORRY = '抱歉，处理这条消息时出了点问题，请稍后再试。'
+const notActivatedSorry = (reason: string) =>
+  `抱歉，消息没能发出：${reason}。如果是要私信给你，请先私聊我一次（发任意一句话）再试；如果是发到群里，请先在群里 @我 一次，或请管理员为该群配置群机器人。`
+
+/**
+ * How a platform shows that an answer is on its way (WeCom: a "正在查找…" frame in the reply
+ * bubble, then the answer in the same stream).
+ */
+export interface ReplyProgress {
+  /** Show it once a handler has not finished within this many milliseconds. */
+  thinkingAfterMs: number
+  /** The answer to this message is taking a while. */
+  thinking(messageId: string): Promise<void>
+  /** The bot is done with this message, whether it answered or not. */
+  done(messageId: string): Promise<void>
+}
 
 /**
  * The bot's single message listener: runs the admission steps, builds the context, runs the
@@ -21,6 +37,7 @@ export function createMessageListener(opts: {
   messenger: RoomMessenger
   admission: readonly AdmissionStep[]
   run: (ctx: Ctx) => Promise<void>
+  progress?: ReplyProgress
 }) {
   const { deps, bot, outbox, messenger, run } = opts
   const { log } = deps
@@ -58,16 +75,39 @@ export function createMessageListener(opts: {
     }
   }
 
+  const { progress } = opts
+  const thinking = (messageId: string) => setTimeout(() => {
+    progress!.thinking(messageId).catch((err: unknown) => log.warn({ err, messageId }, 'thinking not shown'))
+  }, progress!.thinkingAfterMs)
+
   // admission first; a message every step let through becomes a context for the routes
-  const chain = compose<Incoming>([...opts.admission, async (m) => run(m.ctx = contextOf(m))])
+  const chain = compose<Incoming>([...opts.admission, async (m) => {
+    m.ctx = contextOf(m)
+    const timer = progress && thinking(m.message.id)
+    try {
+      await run(m.ctx)
+    } finally {
+      clearTimeout(timer)
+    }
+  }])
 
   const handle = async (message: Message) => {
     const incoming: Incoming = { message, deps, messenger, mentioned: true, text: message.text(), senderGroups: [] }
+    const where = { messageId: message.id, roomId: message.room()?.id, talkerId: message.talker()?.id }
     try {
       await chain(incoming)
     } catch (err) {
-      log.error({ err, messageId: message.id, roomId: message.room()?.id, talkerId: message.talker()?.id }, 'message handler failed')
-      if (incoming.ctx) await incoming.ctx.reply(SORRY).catch((e) => log.error({ err: e, messageId: message.id }, 'apology not sent'))
+      const failure = platformFailureOf(err)
+      if (failure?.failure === 'unconfirmed') {
+        // most likely delivered: an apology (or a second copy) would be the worse mistake
+        log.warn({ err, ...where }, 'reply delivery unconfirmed; not resent')
+      } else {
+        log.error({ err, ...where }, 'message handler failed')
+        const apology = failure?.failure === 'not-activated' ? notActivatedSorry(failure.message) : SORRY
+        if (incoming.ctx) await incoming.ctx.reply(apology).catch((e) => log.error({ err: e, messageId: message.id }, 'apology not sent'))
+      }
+    } finally {
+      await progress?.done(message.id).catch((err: unknown) => log.warn({ err, messageId: message.id }, 'reply not closed'))
     }
   }
 

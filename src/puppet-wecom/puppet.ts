@@ -14,7 +14,7 @@ import {
 import { createDirectory, type Directory } from './directory.ts'
 import { createReplyWindows } from './reply-windows.ts'
 import { keepConnected, type Connection } from './connection.ts'
-import { createReplies } from './replies.ts'
+import { createReplies, MAX_STREAM_BYTES } from './replies.ts'
 import { sdkLogger } from './sdk-logger.ts'
 
 /** Options of the WeCom intelligent-bot puppet; everything arrives here, nothing is read from env. */
@@ -89,6 +89,8 @@ export class PuppetWecom extends PUPPET.Puppet {
   private connection?: Connection
   /** Why the last start() failed, if it did: Wechaty's own start() only emits it as an 'error' event. */
   startError?: Error
+  /** The longest text sent as one message: one stream frame holds 20,480 bytes. */
+  readonly maxMessageBytes = MAX_STREAM_BYTES
 
   constructor (public override options: PuppetWecomOptions) {
     super(options)

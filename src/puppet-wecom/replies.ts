@@ -31,7 +31,7 @@ export interface RepliesOptions {
   thinkingText: string
   /** Shown when a stream that had only the thinking frame gets no answer at all. */
   abandonedText: string
-  /** A reply was finished for this message (its text), e.g. to explain a later feedback_event. */
+  /** A reply is being finished for this message (its text), e.g. to explain a later feedback_event. */
   onAnswered(messageId: string, text: string): void
 }
 
@@ -84,8 +84,9 @@ export function createReplies(opts: RepliesOptions) {
           const client = await opts.ready()
           if (pending && alive(pending)) {
             try {
-              await frame(client, pending, head, true)
+              // noted before the ack: a rating can arrive as soon as members see it
               opts.onAnswered(pending.messageId, head)
+              await frame(client, pending, head, true)
               return
             } catch (err) {
               if (!REPLY_GONE.has(errcodeOf(err))) throw err

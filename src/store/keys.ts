@@ -15,6 +15,8 @@ export function createKeys(prefix = 'studybot') {
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
     llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
     embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,
+    /** Answers members marked as wrong (WeCom feedback), newest first. */
+    answerMarks: (g: string) => `${group(g)}:answer-marks`,
     // reflections and assignments
     reflectionLog: (g: string) => `${group(g)}:reflections`,
     reflection: (g: string, id: string) => `${group(g)}:reflection:${id}`,

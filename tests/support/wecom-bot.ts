@@ -11,6 +11,7 @@ import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { createBroadcastChannels } from '../../src/channels/broadcast-channels.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
 import { openLibrary } from '../../src/cli/library.ts'
+import { defaultWelcome, wecomPlatform } from '../../src/bot/choose-puppet.ts'
 import { repoRoot } from './harness.ts'
 import { captureLog, testDeps, type LogLine } from './deps.ts'
 import type { FakeWecom } from './fake-wecom.ts'
@@ -42,11 +43,13 @@ export function wecomConfig(dataDir: string, config: Record<string, unknown> = {
       { id: 'wrGroupTwo', secretaries: ['王书记'], organizers: [] },
     ],
     members: { ...people },
+    // the thinking frame only where a test asks for it (a slow machine must not add frames elsewhere)
+    wecom: { thinkingAfterMs: 600_000 },
     ...config,
   }
 }
 
-/** The whole bot (`startApp`, as `studybot start` wires it) on a PuppetWecom connected to the fake. */
+/** The whole bot (`startApp`, as `studybot start` wires it, platform extras included) on a PuppetWecom connected to the fake. */
 export interface WecomBot {
   app: App
   puppet: PuppetWecom
@@ -77,13 +80,14 @@ export async function startWecomBot(o: {
   const { deps, logs } = await testDeps({ config, redis, keys, library: await openLibrary(config, log), capture })
   const puppet = new PuppetWecom({
     ...WECOM_BOT, wsUrl: o.fake.wsUrl, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
+    welcome: config.wecom.welcome ?? defaultWelcome(config),
     reconnectBaseMs: 10, retryBaseMs: 10, ...o.puppet,
   })
   let messenger: Messenger | undefined
   const app = await startApp({
-    deps, puppet,
+    deps, puppet, platform: wecomPlatform(puppet, config),
     // the same channels main.ts builds, with a short 45009 backoff
-    broadcastChannels: createBroadcastChannels(config, log, () => messenger!, { retryBaseMs: 10 }),
+    channels: createBroadcastChannels(config, log, () => messenger!, { retryBaseMs: 10 }),
     jobs: (deps, m) => [new Scheduler(deps, m, { retryBaseMs: 10 })],
   })
   messenger = app.messenger
