@@ -27,6 +27,17 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (err instanceof PuppetConfigError) throw new UsageError(err.message)
       throw err
     }
+    // listen for signals from the start: a SIGTERM that arrives while the bot starts (or while
+    // the index builds) must still stop it gracefully, not kill it with the default action
+    let shutdown!: (signal: string) => void
+    const stopAsked = new Promise<void>((resolve) => {
+      shutdown = (signal) => {
+        log.info({ signal }, 'shutting down')
+        resolve()
+      }
+    })
+    process.once('SIGINT', () => shutdown('SIGINT'))
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
     // the simulator (and with it Wechaty) loads while the private redis-server starts
     const simulation = choice.kind === 'simulator' ? import('./simulation.ts') : undefined
     const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
@@ -58,15 +69,8 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     // the first question should not wait for the index: build it now that the bot is up
     deps.library.ready().catch((err) => log.error({ err }, 'materials not loaded, the next question tries again'))
 
-    await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        log.info({ signal }, 'shutting down')
-        resolve()
-      }
-      process.once('SIGINT', () => shutdown('SIGINT'))
-      process.once('SIGTERM', () => shutdown('SIGTERM'))
-      chat?.rl.once('close', () => shutdown('stdin closed'))
-    })
+    chat?.rl.once('close', () => shutdown('stdin closed'))
+    await stopAsked
     chat?.rl.close()
     await chat?.idle()
     await app.stop()

@@ -272,7 +272,7 @@ describe('the bot on WeCom as the service really behaves', () => {
       child.stderr.on('data', (d) => { err += String(d) })
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
       await eventually(() => (err.includes('wrGroupThree') && err.includes('wrGroupOne') ? true : undefined), 'both warnings', 60_000)
-      child.kill('SIGTERM')
+      child.kill('SIGTERM') // at once: the bot may still be building its index
       expect(await exited).toBe(0)
       const warnings = err.split('\n').filter((l) => l.startsWith('提醒：'))
       expect(warnings).toHaveLength(2)
