@@ -6,6 +6,14 @@ import { saveReflection } from '../reflections/save-reflection.ts'
 import { lengthProblem, reflectionIdFor } from '../reflections/rules.ts'
 import { awardReflection } from '../quiz/points.ts'
 import { command } from './command.ts'
+import type { JournalFailure } from '../store/reflection-journal.ts'
+
+// why the local journal could not keep it either, as the member is told
+const JOURNAL_PROBLEM: Record<JournalFailure, string> = {
+  'disk-full': '服务器磁盘已满',
+  'not-writable': '服务器的暂存目录无法写入',
+  io: '服务器写入暂存文件时出错',
+}
 
 // `#心得 <内容>`, also `#心得体会`
 const REFLECTION_COMMANDS = ['心得体会', '心得']
@@ -35,6 +43,6 @@ export const submitReflection: Handler = command({ name: REFLECTION_COMMANDS, ac
     case 'journaled':
       return ctx.reply(`已收到${ctx.sender.name}${where}的心得（${chars} 字）。系统正在恢复，心得已安全暂存，稍后会自动保存并计入学习任务，无需重发。`)
     case 'failed':
-      return ctx.reply('抱歉，系统暂时无法保存你的心得，请稍后重新发送。')
+      return ctx.reply(`抱歉，你的心得没有保存：数据库暂时连不上，而${JOURNAL_PROBLEM[saved.reason]}，无法暂存，请稍后重新发送。`)
   }
 })

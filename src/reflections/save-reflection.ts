@@ -2,7 +2,7 @@ import { ReplyError } from 'ioredis'
 import type { Deps } from '../deps.ts'
 import type { Assignment } from '../store/assignment-store.ts'
 import type { Reflection, SubmitResult } from '../store/reflection-store.ts'
-import type { JournalEntry } from '../store/reflection-journal.ts'
+import { JournalWriteError, type JournalEntry, type JournalFailure } from '../store/reflection-journal.ts'
 
 // Replies of a Redis that is up but cannot take writes now; the journal keeps the reflection.
 const REFUSING_WRITES = /^(OOM|READONLY|MISCONF|LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/
@@ -16,15 +16,15 @@ export function isUnreachable(err: unknown): boolean {
   return !(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError)
 }
 
-/** Where a submission ended up: in Redis (with the store's verdict), in the journal, or nowhere. */
+/** Where a submission ended up: in Redis (with the store's verdict), in the journal, or nowhere (and why). */
 export type SaveResult =
   | (SubmitResult & { assignment?: Assignment })
   | { status: 'journaled'; assignment?: Assignment }
-  | { status: 'failed' }
+  | { status: 'failed'; reason: JournalFailure }
 
 /**
- * Save a submission to Redis; if Redis is unreachable, to the local journal. `failed` only when
- * both are unavailable. The submission is attached to the group's open assignment.
+ * Save a submission to Redis; if Redis is unreachable, to the local journal (`journaled` only once
+ * it is flushed to disk). `failed` only when both are unavailable. The submission is attached to the group's open assignment.
  */
 export async function saveReflection(
   deps: Pick<Deps, 'stores' | 'log'>,
@@ -47,8 +47,9 @@ export async function saveReflection(
     await stores.journal.append(entry)
     return { status: 'journaled', assignment }
   } catch (err) {
-    log.error({ err, group: input.group, reflectionId: input.id }, 'reflection journal failed')
-    return { status: 'failed' }
+    const reason = err instanceof JournalWriteError ? err.reason : 'io'
+    log.error({ err, group: input.group, reflectionId: input.id, reason }, 'reflection journal failed')
+    return { status: 'failed', reason }
   }
 }
 

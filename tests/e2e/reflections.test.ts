@@ -9,6 +9,7 @@ import { startHarness, type Harness } from '../support/harness.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
+import { withFileSizeLimit } from '../support/disk-full.ts'
 
 const G1 = '第一党支部学习群'
 const G2 = '第二党支部学习群'
@@ -125,5 +126,19 @@ describe('reflections end to end', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(',小华,')
     expect(lines[0]).toContain(',学习党章,a1,33,已提交,')
+  })
+
+  it('tells the member a reflection was not saved, and why, when Redis is down and the disk is full', async () => {
+    const { journal } = h.app.deps.stores
+    await server.stop()
+    try {
+      expect((await h.say('小林', `#心得 ${essay(35, '磁盘满前')}`))[0].text).toContain('暂存')
+      const before = fs.readFileSync(journal.file, 'utf8')
+      const [reply] = await withFileSizeLimit(Buffer.byteLength(before) + 10, () => h.say('小陈', `#心得 ${essay(36, '磁盘满时')}`))
+      expect(body(reply)).toBe('抱歉，你的心得没有保存：数据库暂时连不上，而服务器磁盘已满，无法暂存，请稍后重新发送。')
+      expect(fs.readFileSync(journal.file, 'utf8')).toBe(before)
+    } finally {
+      await server.restart()
+    }
   })
 })

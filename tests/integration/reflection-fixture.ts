@@ -22,6 +22,6 @@ export async function reflectionDeps(redis: Redis, keys: Keys, raw: Record<strin
     ...raw,
   }, path.join(dataDir, 'studybot.yaml'), {})
   const clock = createManualClock(zonedToEpoch('2026-11-30', '09:00', 'Asia/Shanghai'))
-  const { deps } = await testDeps({ config, redis, keys, clock })
-  return { deps, clock, dataDir }
+  const { deps, logs } = await testDeps({ config, redis, keys, clock })
+  return { deps, clock, dataDir, logs }
 }

@@ -13,6 +13,7 @@ import { createReflectionJournal } from '../../src/store/reflection-journal.ts'
 import { saveReflection, applyJournalEntry } from '../../src/reflections/save-reflection.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { GROUP, reflectionDeps } from './reflection-fixture.ts'
+import { withFileSizeLimit } from '../support/disk-full.ts'
 
 const text = '今天学习了党的二十大报告，深刻体会到以人民为中心的发展思想，要落实到日常工作中。'
 
@@ -108,6 +109,58 @@ describe('reflection journal', () => {
     } finally {
       await server.restart()
     }
+  })
+
+  it('does not confirm a reflection the full disk cut short, and leaves no partial line behind', async () => {
+    const { deps, clock } = ctx
+    const { journal } = deps.stores
+    await server.stop()
+    try {
+      const first = await saveReflection(deps, { id: 'j5', group: GROUP, memberId: 'm5', memberName: '小周', text, submittedMs: clock.now() })
+      expect(first.status).toBe('journaled')
+      const before = fs.readFileSync(journal.file)
+      // room for a few more bytes only: the kernel writes part of the line and refuses the rest
+      const res = await withFileSizeLimit(before.length + 10, () =>
+        saveReflection(deps, { id: 'j6', group: GROUP, memberId: 'm6', memberName: '小吴', text, submittedMs: clock.now() }))
+      expect(res).toEqual({ status: 'failed', reason: 'disk-full' })
+      expect(fs.readFileSync(journal.file)).toEqual(before)
+      expect(ctx.logs.some((l) => l.msg === 'reflection journal failed' && l.reason === 'disk-full')).toBe(true)
+    } finally {
+      await server.restart()
+    }
+    const replay = startJournalReplay(deps, { intervalMs: 100 })
+    await until(() => !journal.hasPending())
+    await replay.stop()
+    const store = createReflectionStore(redis, deps.keys, deps.clock, deps.config.timezone)
+    expect((await store.listMember(GROUP, 'm5')).map((r) => r.id)).toEqual(['j5'])
+    expect(await store.listMember(GROUP, 'm6')).toEqual([])
+    expect(fs.readFileSync(path.join(path.dirname(journal.file), 'reflections.unreadable'), 'utf8')).not.toContain('j6')
+  })
+
+  it('sets aside lines that are JSON but not entries, naming file and line, and replays the rest and later batches', async () => {
+    const { deps } = ctx
+    const { journal } = deps.stores
+    const dir = path.dirname(journal.file)
+    const entry = (id: string, memberId: string) => JSON.stringify({ v: 1, id, group: GROUP, memberId, memberName: '小郑', text, submittedMs: deps.clock.now() })
+    // an older batch left by a previous process, then the current journal
+    const older = path.join(dir, 'reflections.replaying-000000000000001.jsonl')
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(older, ['null', entry('j7', 'm7'), '{}'].join('\n'))
+    fs.writeFileSync(journal.file, ['[1]', '{"v":1,"id":"j8"}', entry('j9', 'm9'), '"text"'].join('\n'))
+    const replay = startJournalReplay(deps, { intervalMs: 100 })
+    await until(() => !journal.hasPending())
+    await replay.stop()
+    const store = createReflectionStore(redis, deps.keys, deps.clock, deps.config.timezone)
+    expect((await store.listMember(GROUP, 'm7')).map((r) => r.id)).toEqual(['j7'])
+    expect((await store.listMember(GROUP, 'm9')).map((r) => r.id)).toEqual(['j9'])
+    const aside = fs.readFileSync(path.join(dir, 'reflections.unreadable'), 'utf8').split('\n')
+    for (const line of ['null', '{}', '[1]', '{"v":1,"id":"j8"}', '"text"']) expect(aside).toContain(line)
+    const logged = ctx.logs.filter((l) => l.msg === 'unreadable journal line set aside')
+    expect(logged).toEqual(expect.arrayContaining([
+      expect.objectContaining({ level: 50, file: older, line: 1 }),
+      expect.objectContaining({ file: older, line: 3 }),
+      expect.objectContaining({ file: expect.stringMatching(/reflections\.replaying-\d+\.jsonl$/), line: 2 }),
+    ]))
   })
 })
 
