@@ -1,9 +1,9 @@
-import fs from 'node:fs/promises'
-import path from 'node:path'
-import { parse as parseCsv } from 'csv-parse/sync'
+import { readSheetRows, SheetFileError, type SheetRow } from '../util/sheet-rows.ts'
 import type { Question, QuestionType } from './types.ts'
 import { letterOf, optionLetters } from './answer-form.ts'
 import { stableId } from './stable-hash.ts'
+
+export type { SheetRow }
 
 /** The file cannot be read as a question bank at all (wrong type, no header); nothing is imported. */
 export class BankFileError extends Error {}
@@ -20,13 +20,6 @@ export interface ParsedBank {
   errors: BankRowError[]
 }
 
-/** One spreadsheet row: its number as shown in Excel, and its cells as text. */
-export interface SheetRow {
-  row: number
-  cells: string[]
-}
-
-const MAX_FILE_BYTES = 20 * 1024 * 1024
 const MAX_STEM = 1000
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F']
 const TYPE_NAMES: Record<string, QuestionType> = {
@@ -49,55 +42,14 @@ export const BANK_HEADER = '题型、题干、选项A、选项B、选项C、选�
 
 /** Read an .xlsx or .csv question bank (UTF-8 or GBK); every bad row is reported, and then no question is returned. */
 export async function readBankFile(file: string): Promise<ParsedBank> {
-  const ext = path.extname(file).toLowerCase()
-  if (ext !== '.xlsx' && ext !== '.csv') throw new BankFileError(`只支持 .xlsx 或 .csv 题库文件（收到“${path.basename(file)}”）`)
-  let stat
+  let rows: SheetRow[]
   try {
-    stat = await fs.stat(file)
-  } catch {
-    throw new BankFileError(`找不到文件：${file}`)
-  }
-  if (stat.size > MAX_FILE_BYTES) throw new BankFileError(`文件过大（${Math.round(stat.size / 1048576)} MB），题库文件不能超过 20 MB`)
-  const rows = ext === '.csv' ? csvRows(await fs.readFile(file)) : await xlsxRows(file)
-  return parseBankRows(rows)
-}
-
-async function xlsxRows(file: string): Promise<SheetRow[]> {
-  // exceljs is large; it loads on the first import of a bank file
-  const { default: ExcelJS } = await import('exceljs')
-  const book = new ExcelJS.Workbook()
-  try {
-    await book.xlsx.readFile(file)
-  } catch {
-    throw new BankFileError('无法读取这个 .xlsx 文件（是否已损坏，或其实是 .xls 旧格式？请在 Excel 中另存为 .xlsx）')
-  }
-  const sheet = book.worksheets.find((ws) => ws.rowCount > 0)
-  if (!sheet) throw new BankFileError('文件里没有任何数据')
-  const rows: SheetRow[] = []
-  sheet.eachRow({ includeEmpty: false }, (r) => {
-    const cells: string[] = []
-    for (let c = 1; c <= r.cellCount; c++) cells.push(r.getCell(c).text ?? '')
-    rows.push({ row: r.number, cells })
-  })
-  return rows
-}
-
-function csvRows(bytes: Buffer): SheetRow[] {
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    // Excel on Chinese Windows saves CSV in GBK
-    text = new TextDecoder('gb18030').decode(bytes)
-  }
-  let records: string[][]
-  try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: false })
+    rows = await readSheetRows(file, '题库')
   } catch (err) {
-    const line = (err as { lines?: number }).lines
-    throw new BankFileError(`CSV 格式有误${line ? `（约第 ${line} 行，可能是引号没有配对）` : ''}`)
+    if (err instanceof SheetFileError) throw new BankFileError(err.message)
+    throw err
   }
-  return records.map((cells, i) => ({ row: i + 1, cells }))
+  return parseBankRows(rows)
 }
 
 /** Turn sheet rows (header first, within the first five rows) into questions or row errors. */
