@@ -17,6 +17,7 @@ import { createAuditLog, type AuditLog } from './store/audit-log.ts'
 import { createQuizStore, type QuizStore } from './store/quiz-store.ts'
 import { createPointsStore, type PointsStore } from './store/points-store.ts'
 import { createAnswerMarks, type AnswerMarks } from './store/answer-marks.ts'
+import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -38,6 +39,8 @@ export interface Stores {
   points: PointsStore
   /** Answers members marked as wrong. */
   answerMarks: AnswerMarks
+  /** Each group's member ledger (党员台账). */
+  ledger: LedgerStore
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -91,6 +94,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     quiz: createQuizStore(redis, keys),
     points: createPointsStore(redis, keys, clock, config.timezone),
     answerMarks: createAnswerMarks(redis, keys, clock),
+    ledger: createLedgerStore(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

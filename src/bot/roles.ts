@@ -4,7 +4,7 @@ import type { GroupConfig } from '../config.ts'
 export type Role = 'member' | 'secretary' | 'organizer'
 
 /** Things a handler may need permission for. */
-export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export' | 'quiz' | 'setQuiz'
+export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export' | 'quiz' | 'setQuiz' | 'orgLife' | 'orgRecords'
 
 const allowed: Record<Action, readonly Role[]> = {
   ask: ['member', 'secretary', 'organizer'],
@@ -17,6 +17,10 @@ const allowed: Record<Action, readonly Role[]> = {
   quiz: ['member', 'secretary', 'organizer'],
   /** #出题, and #积分榜 unless quiz.publicLeaderboard */
   setQuiz: ['secretary'],
+  /** organisation life for oneself: #签到, #请假, #已交党费 */
+  orgLife: ['member', 'secretary', 'organizer'],
+  /** others' organisation-life data: the ledger, birthdays, attendance, dues (#台账, #本月政治生日, #党费情况, …) */
+  orgRecords: ['secretary', 'organizer'],
 }
 
 /** Roles of a contact (by id or display name) in a group; everyone is at least a member. */

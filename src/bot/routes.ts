@@ -19,6 +19,7 @@ import { listMyAnswers } from '../handlers/list-my-answers.ts'
 import { showLeaderboard, showMyPoints } from '../handlers/show-points.ts'
 import { checkIn } from '../handlers/check-in.ts'
 import { manageQuiz } from '../handlers/manage-quiz.ts'
+import { importLedger, showLedger } from '../handlers/show-ledger.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -53,6 +54,8 @@ export const routes: readonly Handler[] = [
   showMyPoints,           // #积分 (answered privately)
   checkIn,                // #打卡                   when quiz.points.checkin > 0
   manageQuiz,             // #出题 预览|换一题|删除    secretaries, answered privately
+  showLedger,             // #台账: the ledger matched to the group's members (privately)  secretaries, organizers
+  importLedger,           // #导入台账: says how to import (files are not read from chat)   secretaries, organizers
   rejectUnknownCommand,   // any other #命令
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

@@ -44,6 +44,9 @@ const consoleAllowed: Record<ConsoleAction, readonly Role[]> = {
   reflect: [],
   quiz: [],
   setQuiz: [],
+  // organisation life has no console page yet
+  orgLife: [],
+  orgRecords: [],
 }
 
 /** A fresh random token: 32 bytes, URL-safe (used for links, sessions and CSRF). */

@@ -43,6 +43,14 @@ export function helpText(ctx: Ctx): string {
     if (ctx.may('stats')) lines.push('· #统计 [任务ID] —— 查看心得提交情况')
     if (ctx.may('export')) lines.push('· #导出 [本月 | 2026-11-01 2026-11-30] —— 私聊发送心得汇总 Excel')
   }
+  if (ctx.may('orgRecords')) {
+    lines.push(
+      '',
+      '组织生活（书记、组织委员可用，结果私聊发送）：',
+      '· #台账 —— 查看党员台账与群成员的对应情况',
+      '· #导入台账 —— 查看导入台账的方法',
+    )
+  }
   if (ctx.deps.config.console.enabled && (ctx.may('stats') || ctx.may('schedule'))) {
     lines.push('· #后台 —— 私聊获取网页后台的登录链接（查看参与情况、管理定时任务和学习材料）')
   }

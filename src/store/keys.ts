@@ -58,5 +58,8 @@ export function createKeys(prefix = 'studybot') {
     pointsMonth: (g: string, month: string) => `${group(g)}:points:month:${month}`,
     pointsAwards: (g: string) => `${group(g)}:points:awards`,
     pointsNames: (g: string) => `${group(g)}:points:names`,
+    // organisation life (组织生活)
+    ledger: (g: string) => `${group(g)}:org:ledger`,
+    ledgerImport: (g: string) => `${group(g)}:org:ledger-import`,
   }
 }
