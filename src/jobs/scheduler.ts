@@ -96,6 +96,7 @@ export class Scheduler {
     this.subscriber = undefined
     sub?.disconnect()
     await Promise.allSettled([...this.inFlight])
+    this.deps.log.info({ instance: this.instance }, 'scheduler stopped')
   }
 
   /** Re-read the schedules: start tasks for new or resumed ones, destroy those deleted or paused. */

@@ -68,6 +68,23 @@ describe('studybot play', () => {
     expect(fs.readdirSync(path.join(dir, 'own')).filter((f) => f.startsWith('redis-play'))).toEqual([])
   })
 
+  it('a short play with schedules stops its jobs before logging out and logs no warning or error', () => {
+    const schedules = Array.from({ length: 20 }, (_, i) => ({ id: `notice-${i}`, group: '*', cron: `${i} 9 * * *`, kind: 'text', text: `第${i}条通知` }))
+    const config = writeConfig('short.yaml', { ...baseConfig(), dataDir: path.join(dir, 'short'), schedules })
+    for (const lines of [[], [{ from: '小明', text: '#帮助' }]]) {
+      const { code, stderr } = studybot(['play', script(lines), '--config', config], { LOG_LEVEL: 'info' })
+      expect(code).toBe(0)
+      const logs = stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string })
+      // neither "schedule change notices unavailable" nor "Connection is closed." at exit
+      expect(logs.filter((l) => l.level >= 40)).toEqual([])
+      const msgs = logs.map((l) => l.msg)
+      const loggedOut = msgs.indexOf('logged out')
+      expect(loggedOut).toBeGreaterThan(-1)
+      expect(msgs.slice(loggedOut).filter((m) => /scheduler/.test(m))).toEqual([])
+      if (msgs.includes('scheduler started')) expect(msgs.indexOf('scheduler stopped')).toBeGreaterThan(msgs.indexOf('scheduler started'))
+    }
+  })
+
   it('names the line number of a malformed script line', () => {
     const config = writeConfig('bad-line.yaml', { ...baseConfig(), dataDir: path.join(dir, 'data') })
     const file = path.join(dir, 'bad.jsonl')
