@@ -8,7 +8,10 @@ import type { Messenger } from './messenger.ts'
  * `members:` map (WeCom only knows members who wrote to the bot).
  */
 export async function tellSecretaries(messenger: Messenger, config: Config, group: GroupConfig, text: string, log: Logger): Promise<number> {
-  const members = await messenger.groupMembers(group.key).catch(() => [])
+  const members = await messenger.groupMembers(group.key).catch((err: unknown) => {
+    log.warn({ err, group: group.key }, 'group members not listed; secretaries found by config only')
+    return []
+  })
   const idOf = (who: string): string | undefined =>
     members.find((m) => m.id === who || m.name === who)?.id
     ?? Object.keys(config.members).find((id) => id === who || config.members[id] === who)

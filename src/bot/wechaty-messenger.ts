@@ -86,13 +86,16 @@ export function createWechatyMessenger(opts: {
     },
     async groupMembers(groupKey): Promise<Member[]> {
       const room = await roomOf(groupKey)
-      await room.sync().catch(() => undefined)
+      await room.sync().catch((err: unknown) => opts.log.warn({ err, group: groupKey }, 'room not synced; listing the members known so far'))
       const self = bot.isLoggedIn ? bot.currentUser.id : undefined
       const members = (await room.memberAll()).map((m) => ({ id: m.id, name: m.name() }))
       // WeCom lists only those who wrote since the bot started; add everyone who ever spoke there
       for (const id of await opts.seen?.list(groupKey) ?? []) {
         if (members.some((m) => m.id === id)) continue
-        const c = await bot.Contact.find({ id }).catch(() => undefined)
+        const c = await bot.Contact.find({ id }).catch((err: unknown) => {
+          opts.log.debug({ err, group: groupKey, contactId: id }, 'contact not found; named from the config')
+          return undefined
+        })
         members.push({ id, name: c?.name() || config.members[id] || id })
       }
       return members.filter((m) => m.id !== self)

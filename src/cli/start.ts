@@ -54,7 +54,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       // Wechaty reports a puppet that failed to start only as an 'error' event
       const failed = (choice.puppet as { startError?: Error }).startError
       if (failed) {
-        await app.stop().catch(() => undefined)
+        await app.stop().catch((err: unknown) => log.warn({ err }, 'bot not stopped cleanly after its puppet failed to start'))
         await close()
         throw new UsageError(failed.message)
       }

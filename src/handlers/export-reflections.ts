@@ -41,7 +41,10 @@ export const exportReflections: Handler = command({ name: '导出', action: 'exp
   fs.mkdirSync(dir, { recursive: true })
   const stamp = dateInZone(clock.now(), config.timezone)
   const out = path.join(dir, `${stamp}-${randomBytes(4).toString('hex')}.xlsx`)
-  const members = await countedMembers(ctx.messenger, group).catch(() => [])
+  const members = await countedMembers(ctx.messenger, group).catch((err: unknown) => {
+    ctx.deps.log.warn({ err, group: group.key }, 'group members not listed; export without the member list')
+    return []
+  })
   let count: number
   try {
     count = await exportGroup(ctx.deps, group, { format: 'xlsx', out, ...range, members })

@@ -63,7 +63,13 @@ export class Scheduler {
     const { log } = this.deps
     const sub = this.deps.redis.duplicate()
     this.subscriber = sub
-    sub.on('error', () => { /* reconnects by itself; the periodic resync covers lost notices */ })
+    // it reconnects by itself and the periodic resync covers lost notices: say so once per outage
+    let down = false
+    sub.on('error', (err) => {
+      if (!down && this.running) log.warn({ err }, 'schedule change notices interrupted, re-reading schedules every resync period')
+      down = true
+    })
+    sub.on('ready', () => { down = false })
     sub.on('message', () => { this.resync().catch((err) => log.error({ err }, 'schedule resync failed')) })
     try {
       await sub.connect()

@@ -100,7 +100,10 @@ ${pages > 1 ? html`<p class="actions">${n > 1 ? html`<a class="button" href="${h
     fs.mkdirSync(dir, { recursive: true })
     const out = path.join(dir, `console-${randomBytes(6).toString('hex')}.${format}`)
     try {
-      const members = await countedMembers(env.messenger, group).catch(() => [])
+      const members = await countedMembers(env.messenger, group).catch((err: unknown) => {
+        env.deps.log.warn({ err, group: group.key }, 'group members not listed; export without the member list')
+        return []
+      })
       await exportGroup(env.deps, group, { format, out, members, ...q })
       const body = fs.readFileSync(out)
       const name = `心得汇总-${groupName(group)}-${dateInZone(clock.now(), config.timezone)}.${format === 'json' ? 'jsonl' : format}`
