@@ -39,7 +39,8 @@ export async function startLocalRedis(opts: { dir: string; persistent: boolean }
     let failed: Error | undefined
     proc.on('error', (err) => { failed = err })
     proc.on('exit', (code) => { if (!fs.existsSync(socket)) failed ??= new Error(`redis-server exited with code ${code}`) })
-    for (let i = 0; i < 200 && !failed; i++) {
+    // generous: a busy machine may take seconds to start it
+    for (let i = 0; i < 1200 && !failed; i++) {
       if (fs.existsSync(socket)) return
       await sleep(25)
     }

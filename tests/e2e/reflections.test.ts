@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
@@ -10,6 +9,7 @@ import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
 import { withFileSizeLimit } from '../support/disk-full.ts'
+import { until } from '../support/until.ts'
 
 const G1 = '第一党支部学习群'
 const G2 = '第二党支部学习群'
@@ -113,10 +113,7 @@ describe('reflections end to end', () => {
     try {
       await server.restart()
       const { journal } = h.app.deps.stores
-      for (let i = 0; journal.hasPending(); i++) {
-        if (i > 200) throw new Error('journal not replayed')
-        await sleep(50)
-      }
+      await until(() => !journal.hasPending(), 'the journal replayed')
     } finally {
       await replay.stop()
     }

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { stringify } from 'yaml'
 import { baseConfig, repoRoot } from '../support/harness.ts'
 import { freePort } from '../support/browser.ts'
+import { until } from '../support/until.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-start-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -38,7 +39,7 @@ describe('studybot start without a puppet (the simulator)', () => {
     let out = ''
     child.stdout.on('data', (d) => { out += String(d) })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    for (let i = 0; i < 600 && !out.includes('网页后台：'); i++) await new Promise((r) => setTimeout(r, 50))
+    await until(() => out.includes('网页后台：'))
     expect(out).toContain(`网页后台：http://127.0.0.1:${port}`)
     expect(out).toContain('#后台')
     expect(out).toContain('studybot console-link --as 张书记')
@@ -57,9 +58,9 @@ describe('studybot start without a puppet (the simulator)', () => {
     let out = ''
     child.stdout.on('data', (d) => { out += String(d) })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    for (let i = 0; i < 300 && !out.includes('模拟器'); i++) await new Promise((r) => setTimeout(r, 50))
+    await until(() => out.includes('模拟器'))
     child.stdin.write('#帮助\n')
-    for (let i = 0; i < 300 && !out.includes('我是学习助手'); i++) await new Promise((r) => setTimeout(r, 50))
+    await until(() => out.includes('我是学习助手'))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     expect(out).toContain('我是学习助手')

@@ -285,7 +285,7 @@ describe('the bot on WeCom as the service really behaves', () => {
 })
 
 /** Poll until `pick` finds something (Redis state, log lines, output). */
-async function eventually<T>(pick: () => T | undefined | Promise<T | undefined>, what = 'the expected state', timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(pick: () => T | undefined | Promise<T | undefined>, what = 'the expected state', timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const found = await pick()

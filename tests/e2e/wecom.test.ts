@@ -15,7 +15,7 @@ import pino from 'pino'
 
 /** Poll until `pick` finds something (for things the fake does not see, like log lines). */
 async function eventually<T>(pick: () => T | undefined, what = 'the expected state'): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  for (const end = Date.now() + 60_000; Date.now() < end;) {
     const found = pick()
     if (found !== undefined) return found
     await new Promise((r) => setTimeout(r, 20))

@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pino from 'pino'
 import { Document, Packer, Paragraph } from 'docx'
 import PDFDocument from 'pdfkit'
 import { createLibrary, type FolderLibrary } from '../../src/materials/library.ts'
 import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
+import { until } from '../support/until.ts'
 
 const log = pino({ level: 'silent' })
 let dir: string
@@ -83,7 +83,7 @@ describe('materials in Word and PDF files', () => {
 
   it('picks up a new file without a restart', async () => {
     fs.writeFileSync(path.join(dir, '党费.md'), '# 党费交纳说明\n\n党员应当按月交纳党费，每月十五日前交给党小组长。\n')
-    for (let i = 0; i < 100 && !library.documents().some((d) => d.doc === '党费.md'); i++) await sleep(50)
+    await until(() => library.documents().some((d) => d.doc === '党费.md'), 'the new file loaded')
     const answer = await ask('党费什么时候交？')
     expect(answer.text).toContain('每月十五日前')
     expect(answer.text).toContain('——《党费交纳说明》')

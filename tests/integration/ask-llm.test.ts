@@ -13,8 +13,9 @@ import { testDeps } from '../support/deps.ts'
 import type { Answer } from '../../src/materials/types.ts'
 import { startTestRedis, testClient } from '../support/redis.ts'
 
-// A small OpenAI-compatible server: each test sets what the "model" replies and how fast.
-let reply: { content: string; delayMs: number } = { content: '', delayMs: 0 }
+// A small OpenAI-compatible server: each test sets what the "model" replies, or that it never
+// answers (a model slower than any timeout: the timeout test does not race the machine's speed).
+let reply: { content: string; hang?: boolean } = { content: '' }
 const requests: { messages: { role: string; content: string }[] }[] = []
 const server = http.createServer((req, res) => {
   let body = ''
@@ -23,14 +24,12 @@ const server = http.createServer((req, res) => {
     const json = JSON.parse(body || '{}')
     if (req.url === '/v1/chat/completions') {
       requests.push(json)
-      const timer = setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({
-          id: 'c1', object: 'chat.completion', created: 0, model: json.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
-        }))
-      }, reply.delayMs)
-      res.on('close', () => clearTimeout(timer))
+      if (reply.hang) return // answers nothing; the client gives up at its timeout
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({
+        id: 'c1', object: 'chat.completion', created: 0, model: json.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
+      }))
     } else {
       res.writeHead(404).end()
     }
@@ -41,6 +40,8 @@ const log = pino({ level: 'silent' })
 let redisServer: Awaited<ReturnType<typeof startTestRedis>>
 let library: FolderLibrary
 let deps: Deps
+/** The same, with a short LLM timeout: only for the test of that timeout. */
+let impatientDeps: Deps
 const group = { topic: '学习一群', key: '学习一群', secretaries: [], organizers: [], exclude: [] }
 
 beforeAll(async () => {
@@ -49,13 +50,16 @@ beforeAll(async () => {
   redisServer = await startTestRedis()
   const { redis, keys } = await testClient(redisServer)
   const materials = path.resolve(__dirname, '..', '..', 'materials')
-  const config = parseConfig({
+  // a generous timeout where the timeout is not under test: a busy machine still gets the answer
+  const configWith = (timeoutMs: number) => parseConfig({
     groups: [{ topic: '学习一群' }], materials,
     ask: { perMemberPerMinute: 3, answerChars: 300 },
-    llm: { baseURL, model: 'test-model', timeoutMs: 300, dailyBudget: 100 },
+    llm: { baseURL, model: 'test-model', timeoutMs, dailyBudget: 100 },
   }, path.join(materials, '..', 'config', 'studybot.yaml'), {})
   library = await createLibrary({ dir: materials, log })
-  ;({ deps } = await testDeps({ config, redis, keys, clock: createManualClock(Date.UTC(2026, 0, 5, 2)), library, llm: new OpenAI({ baseURL, apiKey: 'test' }) }))
+  const clock = createManualClock(Date.UTC(2026, 0, 5, 2))
+  ;({ deps } = await testDeps({ config: configWith(60_000), redis, keys, clock, library, llm: new OpenAI({ baseURL, apiKey: 'test' }) }))
+  ;({ deps: impatientDeps } = await testDeps({ config: configWith(1000), redis, keys, clock, library, llm: new OpenAI({ baseURL, apiKey: 'test' }) }))
 })
 
 afterAll(async () => {
@@ -67,11 +71,11 @@ afterAll(async () => {
 
 let member = 0
 beforeEach(() => { member++ })
-const ask = async (question: string) => answerQuestion(deps, { question, group, memberId: `m${member}` }) as Promise<Answer>
+const ask = async (question: string, d = deps) => answerQuestion(d, { question, group, memberId: `m${member}` }) as Promise<Answer>
 
 describe('answers with an LLM configured', () => {
   it('keeps a grounded answer and shows the citation it names', async () => {
-    reply = { content: '预备党员的预备期为一年[1]。', delayMs: 0 }
+    reply = { content: '预备党员的预备期为一年[1]。' }
     const answer = await ask('预备党员的预备期是多久？')
     expect(answer.answered).toBe(true)
     expect(answer.text).toContain('预备党员的预备期为一年[1]。')
@@ -82,8 +86,8 @@ describe('answers with an LLM configured', () => {
   })
 
   it('falls back to the extractive answer when the LLM is too slow', async () => {
-    reply = { content: '预备期为一年[1]。', delayMs: 2000 }
-    const answer = await ask('预备党员的预备期是多久？')
+    reply = { content: '预备期为一年[1]。', hang: true }
+    const answer = await ask('预备党员的预备期是多久？', impatientDeps)
     expect(answer.text).not.toContain('[1]')
     expect(answer.text).toContain('第七条 预备党员的预备期为一年。')
     expect(answer.text).toContain('——《中国共产党章程》第一章 党员 第七条')
@@ -91,7 +95,7 @@ describe('answers with an LLM configured', () => {
 
   it('falls back when the LLM answer cites nothing, or cites a passage it was not given', async () => {
     for (const content of ['预备期是一年。', '预备期是一年[9]。']) {
-      reply = { content, delayMs: 0 }
+      reply = { content }
       const answer = await ask('预备党员的预备期是多久？')
       expect(answer.text).not.toContain(content)
       expect(answer.text).toContain('——《中国共产党章程》第一章 党员 第七条')
@@ -107,7 +111,7 @@ describe('answers with an LLM configured', () => {
   })
 
   it('asks a member who asks too often to wait, politely', async () => {
-    reply = { content: '预备党员的预备期为一年[1]。', delayMs: 0 }
+    reply = { content: '预备党员的预备期为一年[1]。' }
     for (let i = 0; i < 3; i++) expect('limited' in await ask('党费什么时候交？')).toBe(false)
     const limited = await answerQuestion(deps, { question: '党费什么时候交？', group, memberId: `m${member}` })
     expect(limited).toEqual({ limited: expect.stringContaining('请稍等') })

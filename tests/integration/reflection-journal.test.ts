@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { connectRedis, type Redis } from '../../src/store/redis.ts'
@@ -14,16 +13,10 @@ import { saveReflection, applyJournalEntry } from '../../src/reflections/save-re
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { GROUP, reflectionDeps } from './reflection-fixture.ts'
 import { withFileSizeLimit } from '../support/disk-full.ts'
+import { until } from '../support/until.ts'
 
 const text = '今天学习了党的二十大报告，深刻体会到以人民为中心的发展思想，要落实到日常工作中。'
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 10000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await sleep(50)
-  }
-}
 
 describe('reflection journal', () => {
   let dir: string

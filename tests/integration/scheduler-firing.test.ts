@@ -12,6 +12,7 @@ import { allSchedules } from '../../src/schedules/definitions.ts'
 import { createRecordingMessenger } from '../support/recording-messenger.ts'
 import { fixedLibrary, scheduleConfig } from '../support/schedule-config.ts'
 import { testDeps } from '../support/deps.ts'
+import { until } from '../support/until.ts'
 
 const tz = 'Asia/Shanghai'
 const g1 = '第一党支部学习群'
@@ -46,10 +47,14 @@ describe('Scheduler', () => {
     const sa = new Scheduler((await testDeps({ config, redis, keys, clock: systemClock })).deps, a)
     const sb = new Scheduler((await testDeps({ config, redis: second, keys, clock: systemClock })).deps, b)
     await Promise.all([sa.start(), sb.start()])
-    await sleep(3300)
+    const store = createScheduleStore(redis, keys, systemClock)
+    // at least two slots fired in each group, however long a busy machine takes for them
+    await until(async () => {
+      for (const g of [g1, g2]) if ((await store.firings(g, 'tick', 50)).length < 2) return false
+      return true
+    }, 'two slots fired in each group')
     await Promise.all([sa.stop(), sb.stop()])
 
-    const store = createScheduleStore(redis, keys, systemClock)
     for (const g of [g1, g2]) {
       const records = await store.firings(g, 'tick', 50)
       const slots = records.map((r) => r.slot)
@@ -221,11 +226,4 @@ describe('Scheduler', () => {
   })
 })
 
-async function until(pred: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await sleep(20)
-  }
-}
 

@@ -419,7 +419,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
    * Resolves once `pick` finds something: checked on every change the fake sees, and every 20 ms
    * for things it does not see (log lines, handler calls).
    */
-  const waitFor = <T>(pick: () => T | undefined, what = 'a frame', timeoutMs = 20_000): Promise<T> => new Promise((resolve, reject) => {
+  const waitFor = <T>(pick: () => T | undefined, what = 'a frame', timeoutMs = 60_000): Promise<T> => new Promise((resolve, reject) => {
     const done = () => { listeners.delete(check); clearTimeout(timer); clearInterval(poll) }
     const check = () => {
       const found = pick()

@@ -78,7 +78,7 @@ export async function startHarness(o: {
       await sim.say(from, text, opts)
       return sent.slice(before)
     },
-    async waitForSent(pred, timeoutMs = 10000) {
+    async waitForSent(pred, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const found = sent.find(pred)
