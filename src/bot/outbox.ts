@@ -49,16 +49,19 @@ export function createOutbox(opts: OutboxOptions) {
     })
 
   return {
-    /** Queue `text` for a room or contact; the first part carries the @-mentions. */
+    /**
+     * Queue `text` for a room or contact; the first part carries the @-mentions. Parts are cut
+     * from the text as the platform receives it, "@名字 " included, so none exceeds `maxBytes`.
+     */
     send(target: Room | Contact, text: string, mentions: Contact[] = []): Promise<void> {
-      const parts = splitText(text, opts.maxBytes)
       const label = { conversation: target.id }
       return queue.run(target.id, async () => {
-        for (const [i, part] of parts.entries()) {
-          await attempt(label, () => (i === 0 && mentions.length && isRoom(target)
-            ? target.say(part, ...mentions)
-            : target.say(part)))
-        }
+        const mentioning = mentions.length > 0 && isRoom(target) && text.trim() !== ''
+        const { first, rest } = mentioning
+          ? splitAfterPrefix(await mentionPrefix(target, mentions), text, opts.maxBytes)
+          : { first: undefined, rest: splitText(text, opts.maxBytes) }
+        if (first !== undefined) await attempt(label, () => (target as Room).say(first, ...mentions))
+        for (const part of rest) await attempt(label, () => target.say(part))
       })
     },
     /** Queue a file for a room or contact. */
@@ -72,6 +75,22 @@ export function createOutbox(opts: OutboxOptions) {
 
 /** The account's outgoing queue. */
 export type Outbox = ReturnType<typeof createOutbox>
+
+/** What Wechaty's `Room.say(text, ...mentions)` puts in front of the text: "@名字 " (room alias first). */
+async function mentionPrefix(room: Room, mentions: Contact[]): Promise<string> {
+  const names = await Promise.all(mentions.map(async (c) => `@${(await room.alias(c)) || c.name()}`))
+  return `${names.join('\u2005')} `
+}
+
+/**
+ * Split `prefix + text` at `maxBytes`; `first` is the first part without the prefix (the platform
+ * adds it back). A prefix too long to share a part with any text gets the mentions alone.
+ */
+function splitAfterPrefix(prefix: string, text: string, maxBytes: number): { first: string; rest: string[] } {
+  const parts = splitText(prefix + text.trim(), maxBytes)
+  if (parts[0]?.startsWith(prefix)) return { first: parts[0].slice(prefix.length), rest: parts.slice(1) }
+  return { first: '', rest: splitText(text, maxBytes) }
+}
 
 function isRoom(target: Room | Contact): target is Room {
   return 'topic' in target && typeof (target as Room).topic === 'function'
