@@ -21,6 +21,9 @@ let server: LocalRedisServer
 let h: Harness
 let browser: Browser
 let url: string
+/** A second instance of the bot on the same Redis (no console), as when two run side by side. */
+let other: Harness
+let otherScheduler: Scheduler
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-console-'))
@@ -41,6 +44,12 @@ beforeAll(async () => {
   })
   // the bot serves the console itself, as `npm start` does
   url = h.app.console!.url
+  // it re-reads schedules only when told (the periodic re-read is an hour away)
+  other = await startHarness({
+    redisUrl: server.url, keys: h.keys,
+    config: { minScheduleIntervalMinutes: 0, schedules: [{ id: 'prompt1', group: G1, cron: '0 9 * * 1', kind: 'reflection-prompt', text: '学习党章第一章' }] },
+    jobs: (deps, messenger) => [otherScheduler = new Scheduler(deps, messenger, { resyncMs: 3600_000 })],
+  })
   browser = await launchBrowser()
 
   // an open assignment with two reflections, one of them trying to inject a script
@@ -52,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
+  await other?.stop()
   await h?.stop()
   await server?.stop()
   // screenshots stay for people to look at; everything else goes
@@ -155,6 +165,36 @@ describe('web console in a real browser', () => {
     await page.goto(`${url}/schedules/prompt1`)
     await expect(page.locator('table.history').innerText()).resolves.toContain('已发送')
     await screenshot(page, shots, '04-schedule-history')
+  })
+
+  it('pause, resume, add, run now and delete in the console; changes reach another running instance at once', async () => {
+    const { page } = secretary
+    const active = () => otherScheduler.activeIds()
+    await expect.poll(active, { timeout: 20000 }).toContain('prompt1')
+    await page.goto(`${url}/schedules`)
+    await page.locator('tr[data-id="prompt1"]').getByRole('button', { name: '暂停' }).click()
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain('已暂停定时任务 prompt1')
+    await expect.poll(active, { timeout: 20000 }).not.toContain('prompt1')
+    await page.locator('tr[data-id="prompt1"]').getByRole('button', { name: '恢复' }).click()
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain('已恢复定时任务 prompt1')
+    await expect.poll(active, { timeout: 20000 }).toContain('prompt1')
+
+    await page.fill('#when', '每周五 18:00')
+    await page.fill('#text', '本周学习小结')
+    await page.getByRole('button', { name: '添加' }).click()
+    const id = /c\d+/.exec(await page.locator('[role=status]').innerText())![0]
+    await expect.poll(active, { timeout: 20000 }).toContain(id)
+    expect((await other.say('张书记', '#定时 列表', { room: G1 })).map(body).join('\n')).toContain(`${id}【文字通知】`)
+    // 立即执行 sends it now, and the firing history shows it as a manual run
+    await page.locator(`tr[data-id="${id}"]`).getByRole('button', { name: '立即执行' }).click()
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain(`已执行定时任务 ${id}`)
+    await h.waitForSent((m) => m.room === G1 && m.text === '本周学习小结')
+    await page.goto(`${url}/schedules/${id}`)
+    await expect(page.locator('table.history').innerText()).resolves.toMatch(/已发送到 .*（手动）/)
+    await page.goto(`${url}/schedules`)
+    await page.locator(`tr[data-id="${id}"]`).getByRole('button', { name: '删除' }).click()
+    await expect.poll(active, { timeout: 20000 }).not.toContain(id)
+    await expect(page.locator('.audit').innerText()).resolves.toContain('张书记：暂停定时任务 prompt1')
   })
 
   it('shows the member × assignment grid and sends the same reminder as #提醒', async () => {
