@@ -18,6 +18,7 @@ import { createQuizStore, type QuizStore } from './store/quiz-store.ts'
 import { createPointsStore, type PointsStore } from './store/points-store.ts'
 import { createAnswerMarks, type AnswerMarks } from './store/answer-marks.ts'
 import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts'
+import { createTaughtAnswers, type TaughtAnswers } from './store/taught-answers.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -41,6 +42,8 @@ export interface Stores {
   answerMarks: AnswerMarks
   /** Each group's member ledger (党员台账). */
   ledger: LedgerStore
+  /** Question–answer pairs secretaries taught the bot (#教). */
+  taught: TaughtAnswers
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -95,6 +98,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     points: createPointsStore(redis, keys, clock, config.timezone),
     answerMarks: createAnswerMarks(redis, keys, clock),
     ledger: createLedgerStore(redis, keys, clock),
+    taught: createTaughtAnswers(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

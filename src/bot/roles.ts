@@ -4,7 +4,7 @@ import type { GroupConfig } from '../config.ts'
 export type Role = 'member' | 'secretary' | 'organizer'
 
 /** Things a handler may need permission for. */
-export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export' | 'quiz' | 'setQuiz' | 'orgLife' | 'orgRecords'
+export type Action = 'ask' | 'reflect' | 'schedule' | 'remind' | 'stats' | 'export' | 'quiz' | 'setQuiz' | 'orgLife' | 'orgRecords' | 'teach'
 
 const allowed: Record<Action, readonly Role[]> = {
   ask: ['member', 'secretary', 'organizer'],
@@ -21,6 +21,8 @@ const allowed: Record<Action, readonly Role[]> = {
   orgLife: ['member', 'secretary', 'organizer'],
   /** others' organisation-life data: the ledger, birthdays, attendance, dues (#台账, #本月政治生日, #党费情况, …) */
   orgRecords: ['secretary', 'organizer'],
+  /** #教 (teach the bot an answer), #未答问题 */
+  teach: ['secretary'],
 }
 
 /** Roles of a contact (by id or display name) in a group; everyone is at least a member. */

@@ -20,6 +20,7 @@ import { showLeaderboard, showMyPoints } from '../handlers/show-points.ts'
 import { checkIn } from '../handlers/check-in.ts'
 import { manageQuiz } from '../handlers/manage-quiz.ts'
 import { importLedger, showLedger } from '../handlers/show-ledger.ts'
+import { teachAnswer } from '../handlers/teach-answer.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -56,6 +57,7 @@ export const routes: readonly Handler[] = [
   manageQuiz,             // #出题 预览|换一题|删除    secretaries, answered privately
   showLedger,             // #台账: the ledger matched to the group's members (privately)  secretaries, organizers
   importLedger,           // #导入台账: says how to import (files are not read from chat)   secretaries, organizers
+  teachAnswer,            // #教 问题 => 答案 | 列表 | 删除 N   secretaries
   rejectUnknownCommand,   // any other #命令
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

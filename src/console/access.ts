@@ -47,6 +47,7 @@ const consoleAllowed: Record<ConsoleAction, readonly Role[]> = {
   // organisation life has no console page yet
   orgLife: [],
   orgRecords: [],
+  teach: ['secretary'],
 }
 
 /** A fresh random token: 32 bytes, URL-safe (used for links, sessions and CSRF). */

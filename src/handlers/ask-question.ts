@@ -1,5 +1,5 @@
 import type { Handler } from '../bot/context.ts'
-import { answerQuestion } from '../materials/answer-question.ts'
+import { answerMember } from '../taught/ask.ts'
 
 /**
  * A question: an @-mention in a group or any private message that is not a command. Answered
@@ -16,6 +16,6 @@ export const askQuestion: Handler = async (ctx, next) => {
     return
   }
   const group = ctx.room ?? (ctx.senderGroups.length === 1 ? ctx.senderGroups[0] : undefined)
-  const result = await answerQuestion(ctx.deps, { question, group, memberId: ctx.sender.id })
+  const result = await answerMember(ctx.deps, { question, group, memberId: ctx.sender.id })
   await ctx.reply('limited' in result ? result.limited : result.text)
 }

@@ -20,6 +20,12 @@ export interface Limited {
   limited: string
 }
 
+/** How the caller extends answering. */
+export interface AnswerOptions {
+  /** Tried after the rate limit, before the materials: an answer to send instead (e.g. one a secretary taught). */
+  first?: () => Promise<Answer | undefined>
+}
+
 const PRIVATE = 'private'
 const TOO_OFTEN = '提问有点频繁了，请稍等一分钟再问。'
 const BUDGET_SPENT = '（今天的智能解答次数已用完，以下为学习材料原文摘录。）'
@@ -29,7 +35,7 @@ const BUDGET_SPENT = '（今天的智能解答次数已用完，以下为学习�
  * With an LLM configured and budget left, a grounded LLM answer is tried first; any failure falls
  * back to the extractive answer, so the member always gets a reply.
  */
-export async function answerQuestion(deps: AskDeps, input: Question): Promise<Answer | Limited> {
+export async function answerQuestion(deps: AskDeps, input: Question, opts: AnswerOptions = {}): Promise<Answer | Limited> {
   const { config, log } = deps
   const group = input.group?.key ?? PRIVATE
   const limits = deps.stores?.askLimits
@@ -41,6 +47,9 @@ export async function answerQuestion(deps: AskDeps, input: Question): Promise<An
       log.warn({ err, group }, 'ask rate limit unavailable, allowing question')
     }
   }
+
+  const first = await opts.first?.()
+  if (first) return first
 
   const hits = await deps.library.search(input.question, { k: 5, docs: input.group?.materials })
   const extractive = extractiveAnswer(input.question, hits, { answerChars: config.ask.answerChars })

@@ -17,6 +17,12 @@ export function createKeys(prefix = 'studybot') {
     embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,
     /** Answers members marked as wrong (WeCom feedback), newest first. */
     answerMarks: (g: string) => `${group(g)}:answer-marks`,
+    /** Question–answer pairs secretaries taught the bot (#教), by number; the next number. */
+    taught: (g: string) => `${group(g)}:taught`,
+    taughtSeq: (g: string) => `${group(g)}:taught:seq`,
+    /** Recent questions asked (answered or refused), newest first; the refused ones alone. */
+    askedQuestions: (g: string) => `${group(g)}:questions:asked`,
+    refusedQuestions: (g: string) => `${group(g)}:questions:refused`,
     // reflections and assignments
     reflectionLog: (g: string) => `${group(g)}:reflections`,
     reflection: (g: string, id: string) => `${group(g)}:reflection:${id}`,

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createManualClock } from '../../src/clock.ts'
+import { startTestRedis } from '../support/redis.ts'
+import { startHarness, type Harness } from '../support/harness.ts'
+
+let server: Awaited<ReturnType<typeof startTestRedis>>
+let h: Harness
+// 2026-12-02 10:00 in Beijing
+const clock = createManualClock(Date.UTC(2026, 11, 2, 2))
+
+beforeAll(async () => {
+  server = await startTestRedis()
+  h = await startHarness({ redisUrl: server.url, clock })
+})
+afterAll(async () => {
+  await h?.stop()
+  await server?.stop()
+})
+
+describe('secretaries teach the bot', () => {
+  it('answers a reworded question from what a secretary taught, naming who added it and when', async () => {
+    const [before] = await h.say('小明', '支部活动室在哪里？', { mention: true })
+    expect(before.text).toContain('没有找到')
+    const [ack] = await h.say('张书记', '#教 支部活动室在哪？ => 办公楼三楼 302 室，钥匙在党小组长处。')
+    expect(ack.text).toContain('已记下第 1 条')
+    const [reply] = await h.say('小明', '请问咱们支部活动室在哪里啊？', { mention: true })
+    expect(reply.text).toContain('办公楼三楼 302 室')
+    expect(reply.text).toContain('（支部书记 张书记 于 2026-12-02 添加）')
+    // the other group was not taught it
+    const [other] = await h.say('小周', '支部活动室在哪？', { mention: true, room: '第二党支部学习群' })
+    expect(other.text).not.toContain('302')
+  })
+
+  it('answers with an article of the materials and its citation when taught 第X条', async () => {
+    const [ack] = await h.say('张书记', '#教 考察期要多久 => 党章第七条')
+    expect(ack.text).toContain('——《中国共产党章程》第一章 党员 第七条')
+    const [reply] = await h.say('小红', '考察期要多久？', { mention: true })
+    expect(reply.text).toContain('预备党员的预备期为一年')
+    expect(reply.text).toContain('——《中国共产党章程》第一章 党员 第七条')
+    const [missing] = await h.say('张书记', '#教 党员怎么退党 => 党章第九十九条')
+    expect(missing.text).toContain('没有找到')
+  })
+
+  it('refuses #教 from a member and stores nothing', async () => {
+    const [refused] = await h.say('小明', '#教 党费交多少 => 不用交')
+    expect(refused.text).toContain('只有书记')
+    const [list] = await h.say('张书记', '#教 列表')
+    expect(list.text).not.toContain('不用交')
+    const [reply] = await h.say('小红', '党费交多少？', { mention: true })
+    expect(reply.text).not.toContain('不用交')
+  })
+
+  it('lists and deletes taught entries', async () => {
+    const [list] = await h.say('张书记', '#教 列表')
+    expect(list.text).toMatch(/1\. 支部活动室在哪？ => 办公楼三楼/)
+    expect(list.text).toMatch(/2\. 考察期要多久 => /)
+    const [deleted] = await h.say('张书记', '#教 删除 1')
+    expect(deleted.text).toContain('已删除第 1 条')
+    const [again] = await h.say('张书记', '#教 删除 1')
+    expect(again.text).toContain('没有第 1 条')
+    const [reply] = await h.say('小明', '支部活动室在哪？', { mention: true })
+    expect(reply.text).not.toContain('302')
+  })
+
+  it('explains the command when the arrow or a side is missing', async () => {
+    const [noArrow] = await h.say('张书记', '#教 党费交多少')
+    expect(noArrow.text).toContain('#教 问题 => 答案')
+    const [noAnswer] = await h.say('张书记', '#教 党费交多少 =>')
+    expect(noAnswer.text).toContain('“=>”后面请写上答案')
+  })
+
+  it('shows #教 in the secretaries’ help only', async () => {
+    const [secretary] = await h.say('张书记', '#帮助')
+    expect(secretary.text).toContain('#教 问题 => 答案')
+    const [member] = await h.say('小明', '#帮助')
+    expect(member.text).not.toContain('#教')
+  })
+})
