@@ -19,6 +19,7 @@ import { createPointsStore, type PointsStore } from './store/points-store.ts'
 import { createAnswerMarks, type AnswerMarks } from './store/answer-marks.ts'
 import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts'
 import { createTaughtAnswers, type TaughtAnswers } from './store/taught-answers.ts'
+import { createQuestionLog, type QuestionLog } from './store/question-log.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -44,6 +45,8 @@ export interface Stores {
   ledger: LedgerStore
   /** Question–answer pairs secretaries taught the bot (#教). */
   taught: TaughtAnswers
+  /** Recent questions asked per group (answered or refused), and the refused ones alone. */
+  questionLog: QuestionLog
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -99,6 +102,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     answerMarks: createAnswerMarks(redis, keys, clock),
     ledger: createLedgerStore(redis, keys, clock),
     taught: createTaughtAnswers(redis, keys, clock),
+    questionLog: createQuestionLog(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

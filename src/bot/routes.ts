@@ -21,6 +21,8 @@ import { checkIn } from '../handlers/check-in.ts'
 import { manageQuiz } from '../handlers/manage-quiz.ts'
 import { importLedger, showLedger } from '../handlers/show-ledger.ts'
 import { teachAnswer } from '../handlers/teach-answer.ts'
+import { showUnanswered } from '../handlers/show-unanswered.ts'
+import { markWrongAnswer } from '../handlers/mark-wrong-answer.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -58,6 +60,8 @@ export const routes: readonly Handler[] = [
   showLedger,             // #台账: the ledger matched to the group's members (privately)  secretaries, organizers
   importLedger,           // #导入台账: says how to import (files are not read from chat)   secretaries, organizers
   teachAnswer,            // #教 问题 => 答案 | 列表 | 删除 N   secretaries
+  showUnanswered,         // #未答问题                secretaries
   rejectUnknownCommand,   // any other #命令
+  markWrongAnswer,        // @bot 不对 / 答非所问 / 没答上: marks the member's last answer
   askQuestion,            // @bot 问题, or a private message: answer from the materials
 ]

@@ -16,6 +16,9 @@ export const askQuestion: Handler = async (ctx, next) => {
     return
   }
   const group = ctx.room ?? (ctx.senderGroups.length === 1 ? ctx.senderGroups[0] : undefined)
-  const result = await answerMember(ctx.deps, { question, group, memberId: ctx.sender.id })
+  const result = await answerMember(ctx.deps, {
+    question, group, memberId: ctx.sender.id, messageId: ctx.messageId, memberName: ctx.sender.name,
+    logGroup: ctx.room ?? ctx.senderGroups[0],
+  })
   await ctx.reply('limited' in result ? result.limited : result.text)
 }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.ts'
 import { startTestRedis } from '../support/redis.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
+import { createAnswerMarks } from '../../src/store/answer-marks.ts'
+import { createQuestionLog } from '../../src/store/question-log.ts'
 
 let server: Awaited<ReturnType<typeof startTestRedis>>
 let h: Harness
@@ -74,5 +76,50 @@ describe('secretaries teach the bot', () => {
     expect(secretary.text).toContain('#教 问题 => 答案')
     const [member] = await h.say('小明', '#帮助')
     expect(member.text).not.toContain('#教')
+  })
+})
+
+describe('questions the bot could not answer well', () => {
+  it('records "不对" after an answer, and #未答问题 lists it with refused questions and their counts', async () => {
+    const [answer] = await h.say('小刚', '预备党员的预备期是多久？', { mention: true })
+    expect(answer.text).toContain('一年')
+    const [ack] = await h.say('小刚', '不对', { mention: true })
+    expect(ack.text).toContain('已记下“预备党员的预备期是多久？”没有答好')
+    await h.say('小明', '党员活动经费怎么报销？', { mention: true })
+    await h.say('小红', '党员活动经费怎么报销', { mention: true })
+
+    const [list] = await h.say('张书记', '#未答问题')
+    expect(list.text).toMatch(/党员活动经费怎么报销.*未答上 2 次/)
+    expect(list.text).toMatch(/预备党员的预备期是多久？.*被指出不对 1 次/)
+    expect(list.text).toContain('#教 问题 => 答案')
+    const [refused] = await h.say('小明', '#未答问题')
+    expect(refused.text).toContain('只有书记')
+    // the other group's list is its own
+    const [other] = await h.say('王书记', '#未答问题', { room: '第二党支部学习群' })
+    expect(other.text).toMatch(/支部活动室在哪？（未答上 1 次/)
+    expect(other.text).not.toContain('党员活动经费')
+  })
+
+  it('says so when "不对" follows no recent answer', async () => {
+    clock.advance(60 * 60_000)
+    const [reply] = await h.say('小刚', '答非所问', { mention: true })
+    expect(reply.text).toContain('没有找到我最近回答你的问题')
+  })
+
+  it('shows answers rated inaccurate in WeCom in the same list', async () => {
+    await createAnswerMarks(h.redis, h.keys, clock).mark('第一党支部学习群', {
+      messageId: 'wecom-msg-1', memberId: 'zhangsan', question: '入党积极分子要培养多久？', answer: '……', via: 'wecom-feedback',
+    })
+    const [list] = await h.say('张书记', '#未答问题')
+    expect(list.text).toMatch(/1\. 入党积极分子要培养多久？（被指出不对 1 次/)
+  })
+
+  it('logs every question with its outcome and citation for the console', async () => {
+    const log = createQuestionLog(h.redis, h.keys, clock)
+    const recent = await log.recent('第一党支部学习群', 200)
+    const asked = recent.find((q) => q.question === '预备党员的预备期是多久？')!
+    expect(asked).toMatchObject({ answered: true, source: 'materials', citation: expect.stringContaining('第七条') })
+    expect(recent.find((q) => q.question === '考察期要多久？')).toMatchObject({ answered: true, source: 'taught' })
+    expect(recent.find((q) => q.question === '党员活动经费怎么报销？')).toMatchObject({ answered: false, source: 'none' })
   })
 })
