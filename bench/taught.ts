@@ -1,14 +1,14 @@
 /**
  * `npm run bench:taught`: how well the taught-question matcher tells a rewording of a taught
  * question from a near miss, at each threshold, on the tuning half and the check half of
- * bench/data/taught-questions.json. The committed TAUGHT_THRESHOLD is chosen on the tuning half.
+ * bench/taught-questions.json. The committed TAUGHT_THRESHOLD is chosen on the tuning half.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { bestMatch, TAUGHT_THRESHOLD } from '../src/taught/match.ts'
 
 interface Asked { q: string; match: number | null; half: 'tune' | 'check' }
-const data = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'data', 'taught-questions.json'), 'utf8')) as { taught: string[]; asked: Asked[] }
+const data = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'taught-questions.json'), 'utf8')) as { taught: string[]; asked: Asked[] }
 const entries = data.taught.map((question, i) => ({ question, i }))
 
 /** Share of asked questions matched to the right entry (or to none), and the two kinds of error. */

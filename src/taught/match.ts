@@ -4,7 +4,7 @@ import { matchForm, sharedJieba } from '../materials/tokenize.ts'
 
 /**
  * Lowest similarity at which an asked question is taken to be a taught one. Chosen with
- * `npm run bench:taught` on the tuning half of bench/data/taught-questions.json (questions written
+ * `npm run bench:taught` on the tuning half of bench/taught-questions.json (questions written
  * from the materials: rewordings of a taught question, and near misses that share its topic but
  * ask something else); the other half is reported beside it. 0.65 and 0.7 tie on the tuning half
  * (0.917); 0.7 is kept because it never answers with another taught question (a miss only falls

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bestMatch, TAUGHT_THRESHOLD } from '../../src/taught/match.ts'
 
-const data = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'bench', 'data', 'taught-questions.json'), 'utf8')) as {
+const data = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'bench', 'taught-questions.json'), 'utf8')) as {
   taught: string[]; asked: { q: string; match: number | null; half: string }[]
 }
 const entries = data.taught.map((question, i) => ({ question, i }))
