@@ -95,6 +95,8 @@ const schema = z.strictObject({
     embeddingModel: z.string().min(1).optional(),
     timeoutMs: z.number().int().min(100).default(20000),
     dailyBudget: z.number().int().min(0).default(200),
+    /** Before searching, let the model turn a colloquial question into up to three search queries (one more call per question). */
+    rewriteQueries: z.boolean().default(false),
   }).optional(),
 })
 

@@ -2,7 +2,9 @@ import type { MaterialsDeps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { Answer } from './types.ts'
 import { extractiveAnswer } from './answer-extractive.ts'
-import { llmAnswer } from './answer-llm.ts'
+import { llmAnswer, rewriteQueries } from './answer-llm.ts'
+import { fuseHits, usableRewrites } from './rewrite-fusion.ts'
+import type { Hit } from './types.ts'
 import { cleanQuery } from './query.ts'
 
 /** What answerQuestion needs: full Deps qualify; without stores no limits apply (offline CLI). */
@@ -51,7 +53,8 @@ export async function answerQuestion(deps: AskDeps, input: Question, opts: Answe
   const first = await opts.first?.()
   if (first) return first
 
-  const hits = await deps.library.search(input.question, { k: 5, docs: input.group?.materials })
+  let hits = await deps.library.search(input.question, { k: 5, docs: input.group?.materials })
+  if (deps.llm && config.llm?.rewriteQueries && !cleanQuery(input.question).quiz) hits = await withRewrites(deps, input, hits, group)
   const extractive = extractiveAnswer(input.question, hits, { answerChars: config.ask.answerChars })
   if (!extractive.answered || !deps.llm || !config.llm || cleanQuery(input.question).full) return extractive
 
@@ -67,10 +70,32 @@ export async function answerQuestion(deps: AskDeps, input: Question, opts: Answe
   }
   try {
     const answer = await llmAnswer(deps.llm, config.llm, input.question, hits.slice(0, 3))
-    if (answer) return answer
-    log.info({ group }, 'llm answer not grounded, extractive answer')
+    if ('answered' in answer) return answer
+    log.info({ group, reason: answer.reason }, 'llm answer not grounded, extractive answer')
   } catch (err) {
     log.warn({ err, group }, 'llm failed, extractive answer')
   }
   return extractive
+}
+
+/**
+ * The question's hits fused with those of up to three model rewrites (config.llm.rewriteQueries).
+ * A rewrite naming a document the materials do not hold is dropped; any failure keeps the
+ * question's own hits. The rewrite counts against the daily LLM budget.
+ */
+async function withRewrites(deps: AskDeps, input: Question, own: Hit[], group: string): Promise<Hit[]> {
+  const { config, log } = deps
+  try {
+    if (deps.stores?.askLimits && !(await deps.stores.askLimits.takeLlmCall(group, config.llm!.dailyBudget))) return own
+    const queries = await rewriteQueries(deps.llm!, config.llm!, input.question)
+    await deps.library.ready()
+    const { kept, dropped } = usableRewrites(queries, deps.library.documents().map((d) => d.title))
+    if (dropped.length) log.info({ group, dropped }, 'rewrites naming a document not in the materials dropped')
+    if (!kept.length) return own
+    const lists = await Promise.all(kept.map((q) => deps.library.search(q, { k: 5, docs: input.group?.materials })))
+    return fuseHits(own, lists, 5)
+  } catch (err) {
+    log.warn({ err, group }, 'query rewriting failed, searching the question alone')
+    return own
+  }
 }
