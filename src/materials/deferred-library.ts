@@ -30,6 +30,7 @@ export function deferredLibrary(load: () => Promise<MaterialLibrary>): MaterialL
     documents: () => loaded?.documents() ?? [],
     passages: (doc: string): Passage[] => loaded?.passages(doc) ?? [],
     skipped: () => loaded?.skipped?.() ?? [],
+    faq: () => loaded?.faq?.() ?? [],
     async ready() {
       await ready()
     },

@@ -95,6 +95,7 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
     documents: () => library.documents(),
     passages: (doc: string) => library.passages(doc),
     skipped: () => library.skipped?.() ?? [],
+    faq: () => library.faq?.() ?? [],
     ready: () => library.ready(),
     close() {
       closed = true

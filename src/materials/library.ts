@@ -4,10 +4,12 @@ import type { Hit, MaterialLibrary, Passage, SearchOptions } from './types.ts'
 import { loadFolder, type LoadedDocument, type SkippedFile } from './load-folder.ts'
 import { buildSearchIndex, DEFAULT_RANKING, type RankingOptions, type SearchIndex } from './search-index.ts'
 import { cleanQuery } from './query.ts'
+import type { FaqEntry } from './faq-file.ts'
 
 /** A MaterialLibrary that also tells which files it skipped and can be reloaded by hand. */
 export interface FolderLibrary extends MaterialLibrary {
   skipped(): SkippedFile[]
+  faq(): FaqEntry[]
   /** Re-read the folder now (the watcher does this by itself after changes). */
   reload(): Promise<void>
 }
@@ -28,6 +30,7 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
   const { dir, log } = opts
   let documents: LoadedDocument[] = []
   let skipped: SkippedFile[] = []
+  let faq: FaqEntry[] = []
   let index: SearchIndex = buildSearchIndex([], opts.ranking ?? DEFAULT_RANKING)
   let watcher: fs.FSWatcher | undefined
   let timer: NodeJS.Timeout | undefined
@@ -40,8 +43,9 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
     index = buildSearchIndex(passages, opts.ranking ?? DEFAULT_RANKING)
     documents = folder.documents
     skipped = folder.skipped
+    faq = folder.faq
     for (const s of skipped) log.warn({ dir, doc: s.doc, reason: s.reason }, 'material skipped')
-    log.info({ dir, documents: documents.length, passages: passages.length, ms: Math.round(performance.now() - started) }, 'materials loaded')
+    log.info({ dir, documents: documents.length, passages: passages.length, faq: folder.faq.length, ms: Math.round(performance.now() - started) }, 'materials loaded')
   }
   const reload = () => (loading = loading.then(load, load))
 
@@ -67,6 +71,7 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
     documents: () => documents.map((d) => ({ doc: d.doc, title: d.title, passages: d.passages.length })),
     passages: (doc: string): Passage[] => documents.find((d) => d.doc === doc)?.passages ?? [],
     skipped: () => skipped,
+    faq: () => faq,
     ready: async () => { await loading },
     reload,
     close() {

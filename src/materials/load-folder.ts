@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Passage } from './types.ts'
 import { isMaterialFile, readMaterial, UnreadableMaterialError } from './read-material.ts'
 import { splitPassages } from './split-passages.ts'
+import { isFaqFile, readFaqFile, type FaqEntry } from './faq-file.ts'
 
 /** One loaded study document. */
 export interface LoadedDocument {
@@ -21,6 +22,8 @@ export interface SkippedFile {
 export interface LoadedFolder {
   documents: LoadedDocument[]
   skipped: SkippedFile[]
+  /** Questions and answers of the folder's FAQ files (常见问题.xlsx, *.faq.md). */
+  faq: FaqEntry[]
 }
 
 /** Read every material file of `dir` (not recursive); unreadable files are skipped, not fatal. */
@@ -29,14 +32,20 @@ export async function loadFolder(dir: string, opts: { onProgress?: (done: number
   try {
     names = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isMaterialFile(e.name)).map((e) => e.name)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { documents: [], skipped: [] }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { documents: [], skipped: [], faq: [] }
     throw err
   }
   names.sort((a, b) => a.localeCompare(b, 'zh-CN'))
   const documents: LoadedDocument[] = []
   const skipped: SkippedFile[] = []
+  const faq: FaqEntry[] = []
   for (const [i, doc] of names.entries()) {
     try {
+      if (isFaqFile(doc)) {
+        faq.push(...await readFaqFile(path.join(dir, doc)))
+        opts.onProgress?.(i + 1, names.length, doc)
+        continue
+      }
       const text = await readMaterial(path.join(dir, doc))
       const passages = splitPassages(doc, text)
       if (passages.length) documents.push({ doc, title: passages[0]!.title, passages })
@@ -47,5 +56,5 @@ export async function loadFolder(dir: string, opts: { onProgress?: (done: number
     }
     opts.onProgress?.(i + 1, names.length, doc)
   }
-  return { documents, skipped }
+  return { documents, skipped, faq }
 }

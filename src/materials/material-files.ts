@@ -3,11 +3,12 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { fileTypeFromBuffer } from 'file-type'
 import { isMaterialFile, MATERIAL_EXTENSIONS, readMaterial, UnreadableMaterialError } from './read-material.ts'
+import { isFaqFile, readFaqFile } from './faq-file.ts'
 
 /** Raised when a file may not enter (or leave) the materials folder; the message is Chinese. */
 export class MaterialFileError extends Error {}
 
-const typeNames: Record<string, string> = { docx: 'Word 文档（.docx）', pdf: 'PDF', zip: 'ZIP 压缩包', doc: '旧版 Word 文档（.doc）', cfb: '旧版 Office 文档（.doc/.xls）' }
+const typeNames: Record<string, string> = { xlsx: 'Excel 表格（.xlsx）', docx: 'Word 文档（.docx）', pdf: 'PDF', zip: 'ZIP 压缩包', doc: '旧版 Word 文档（.doc）', cfb: '旧版 Office 文档（.doc/.xls）' }
 
 /** A safe file name for the folder, or a MaterialFileError saying why not. */
 export function checkMaterialName(name: string): string {
@@ -30,7 +31,7 @@ export async function checkMaterialContent(name: string, bytes: Uint8Array): Pro
   const ext = path.extname(name).slice(1).toLowerCase()
   const detected = (await fileTypeFromBuffer(bytes))?.ext
   const what = detected ? typeNames[detected] ?? `.${detected} 文件` : '文本'
-  if (ext === 'docx' || ext === 'pdf') {
+  if (ext === 'docx' || ext === 'pdf' || ext === 'xlsx') {
     if (detected !== ext) throw new MaterialFileError(`文件内容与扩展名不符：文件名是 .${ext}，内容却是${what}`)
     return
   }
@@ -56,7 +57,8 @@ export async function addMaterialFile(dir: string, name: string, bytes: Uint8Arr
   const temp = path.join(dir, `.upload-${randomBytes(6).toString('hex')}${path.extname(safe)}`)
   await fs.writeFile(temp, bytes, { flag: 'wx' })
   try {
-    await readMaterial(temp)
+    if (isFaqFile(safe)) await readFaqFile(temp)
+    else await readMaterial(temp)
     await fs.rename(temp, final)
     return safe
   } catch (err) {

@@ -8,10 +8,11 @@ export const MATERIAL_EXTENSIONS = ['.txt', '.md', '.docx', '.pdf'] as const
 /** Why a file in the materials folder was not loaded, in Chinese for CLI and chat. */
 export class UnreadableMaterialError extends Error {}
 
-/** True for a file name the loader reads (hidden and temporary office files are ignored). */
+/** True for a file name the loader reads (hidden and temporary office files are ignored); 常见问题.xlsx is a FAQ file. */
 export function isMaterialFile(name: string): boolean {
   if (name.startsWith('.') || name.startsWith('~$')) return false
-  return (MATERIAL_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase())
+  const ext = path.extname(name).toLowerCase()
+  return (MATERIAL_EXTENSIONS as readonly string[]).includes(ext) || (ext === '.xlsx' && name.includes('常见问题'))
 }
 
 /** Read one material file as normalised text; throws UnreadableMaterialError saying why not. */

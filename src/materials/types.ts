@@ -1,3 +1,5 @@
+import type { FaqEntry } from './faq-file.ts'
+
 /** One citable piece of a study document (an article, a numbered section, a paragraph group). */
 export interface Passage {
   id: string
@@ -31,6 +33,8 @@ export interface MaterialLibrary {
   search(query: string, opts?: SearchOptions): Promise<Hit[]>
   documents(): { doc: string; title: string; passages: number }[]
   passages(doc: string): Passage[]
+  /** Questions and answers of the folder's FAQ files (常见问题.xlsx, *.faq.md), matched before the passages. */
+  faq?(): FaqEntry[]
   /** Files of the folder that could not be read, with the reason in Chinese. */
   skipped?(): { doc: string; reason: string }[]
   /** Resolves once the materials are loaded (a library may load on first need); documents() and passages() are complete after it. */

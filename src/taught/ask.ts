@@ -4,7 +4,7 @@ import type { Answer } from '../materials/types.ts'
 import { answerQuestion, type Limited, type Question } from '../materials/answer-question.ts'
 import type { LoggedQuestion } from '../store/question-log.ts'
 import { bestMatch } from './match.ts'
-import { taughtReply } from './reply.ts'
+import { faqReply, taughtReply } from './reply.ts'
 
 /** A member's question in chat: which message it was, and the group it is logged under. */
 export interface MemberQuestion extends Question {
@@ -15,25 +15,34 @@ export interface MemberQuestion extends Question {
 }
 
 /**
- * Answer a member's question in chat: an entry a secretary taught this group first, then the
- * study materials. Every answered or refused question is logged for the group.
+ * Answer a member's question in chat: an entry a secretary taught this group first, then an entry
+ * of the materials' FAQ files, then the study materials. Every answered or refused question is logged for the group.
  */
 export async function answerMember(deps: Deps, input: MemberQuestion): Promise<Answer | Limited> {
   const { group } = input
   let source: LoggedQuestion['source'] = 'materials'
   const result = await answerQuestion(deps, input, {
     first: async () => {
-      if (!group) return undefined
-      try {
-        const match = bestMatch(input.question, await deps.stores.taught.list(group.key))
-        if (!match) return undefined
-        deps.log.info({ group: group.key, entry: match.entry.id, score: Number(match.score.toFixed(3)) }, 'answered from a taught entry')
-        source = 'taught'
-        return taughtReply(match.entry, deps.config.timezone)
-      } catch (err) {
-        deps.log.warn({ err, group: group.key }, 'taught answers unavailable, answering from the materials')
-        return undefined
+      if (group) {
+        try {
+          const match = bestMatch(input.question, await deps.stores.taught.list(group.key))
+          if (match) {
+            deps.log.info({ group: group.key, entry: match.entry.id, score: Number(match.score.toFixed(3)) }, 'answered from a taught entry')
+            source = 'taught'
+            return taughtReply(match.entry, deps.config.timezone)
+          }
+        } catch (err) {
+          deps.log.warn({ err, group: group.key }, 'taught answers unavailable, answering from the materials')
+        }
       }
+      // the FAQ files of the materials folder (the group's own subset when it names one)
+      await deps.library.ready()
+      const faq = (deps.library.faq?.() ?? []).filter((e) => !group?.materials || group.materials.includes(e.doc))
+      const match = bestMatch(input.question, faq)
+      if (!match) return undefined
+      deps.log.info({ group: group?.key, doc: match.entry.doc, score: Number(match.score.toFixed(3)) }, 'answered from a FAQ file')
+      source = 'faq'
+      return faqReply(match.entry)
     },
   })
   const logGroup = input.logGroup ?? group

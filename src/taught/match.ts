@@ -60,6 +60,9 @@ export function similarity(a: QuestionShape, b: QuestionShape): number {
   return (2 * shared) / (a.words.size + b.words.size)
 }
 
+// entries (a FAQ file's, kept by the library until it reloads) are parsed once
+const shapes = new WeakMap<object, QuestionShape & { question: string }>()
+
 /** The entry whose question is most like `question`, if it reaches `threshold`. */
 export function bestMatch<T extends { question: string }>(
   question: string, entries: readonly T[], threshold = TAUGHT_THRESHOLD,
@@ -67,7 +70,9 @@ export function bestMatch<T extends { question: string }>(
   const asked = questionShape(question)
   let best: { entry: T; score: number } | undefined
   for (const entry of entries) {
-    const score = similarity(asked, questionShape(entry.question))
+    let shape = shapes.get(entry)
+    if (!shape || shape.question !== entry.question) shapes.set(entry, shape = { question: entry.question, ...questionShape(entry.question) })
+    const score = similarity(asked, shape)
     if (score >= threshold && (!best || score > best.score)) best = { entry, score }
   }
   return best

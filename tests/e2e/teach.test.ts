@@ -1,21 +1,37 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import ExcelJS from 'exceljs'
 import { createManualClock } from '../../src/clock.ts'
 import { startTestRedis } from '../support/redis.ts'
-import { startHarness, type Harness } from '../support/harness.ts'
+import { repoRoot, startHarness, type Harness } from '../support/harness.ts'
 import { createAnswerMarks } from '../../src/store/answer-marks.ts'
 import { createQuestionLog } from '../../src/store/question-log.ts'
 
 let server: Awaited<ReturnType<typeof startTestRedis>>
 let h: Harness
+let faq: Harness
+const faqDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-faq-e2e-'))
 // 2026-12-02 10:00 in Beijing
 const clock = createManualClock(Date.UTC(2026, 11, 2, 2))
 
 beforeAll(async () => {
   server = await startTestRedis()
   h = await startHarness({ redisUrl: server.url, clock })
+  fs.copyFileSync(path.join(repoRoot, 'materials', '支部学习须知.md'), path.join(faqDir, '支部学习须知.md'))
+  const book = new ExcelJS.Workbook()
+  const sheet = book.addWorksheet('常见问题')
+  sheet.addRow(['问题', '答案', '出处'])
+  sheet.addRow(['入党积极分子要培养多久？', '一般要经过一年以上的培养教育和考察。', '《发展党员工作细则》第十一条'])
+  sheet.addRow(['支部的党小组长是谁？', '第一党小组组长为李委员。', ''])
+  await book.xlsx.writeFile(path.join(faqDir, '常见问题.xlsx'))
+  faq = await startHarness({ redisUrl: server.url, clock, config: { materials: faqDir } })
 })
 afterAll(async () => {
   await h?.stop()
+  await faq?.stop()
+  fs.rmSync(faqDir, { recursive: true, force: true })
   await server?.stop()
 })
 
@@ -121,5 +137,20 @@ describe('questions the bot could not answer well', () => {
     expect(asked).toMatchObject({ answered: true, source: 'materials', citation: expect.stringContaining('第七条') })
     expect(recent.find((q) => q.question === '考察期要多久？')).toMatchObject({ answered: true, source: 'taught' })
     expect(recent.find((q) => q.question === '党员活动经费怎么报销？')).toMatchObject({ answered: false, source: 'none' })
+  })
+})
+
+describe('a FAQ file in the materials folder', () => {
+  it('answers a reworded question from 常见问题.xlsx with its source, or the file when no source is given', async () => {
+    const [cited] = await faq.say('小明', '请问入党积极分子一般要培养多久啊？', { mention: true })
+    expect(cited.text).toContain('一般要经过一年以上的培养教育和考察。')
+    expect(cited.text).toContain('——《发展党员工作细则》第十一条')
+    const [plain] = await faq.say('小红', '支部的党小组长是谁', { private: true })
+    expect(plain.text).toContain('第一党小组组长为李委员。')
+    expect(plain.text).toContain('（常见问题：常见问题.xlsx）')
+    // other questions still come from the passages
+    const [passage] = await faq.say('小刚', '党费一般在每月几号前交？', { mention: true })
+    expect(passage.text).toContain('十五日前')
+    expect(passage.text).toContain('——《支部学习须知》三、党费交纳')
   })
 })
