@@ -5,6 +5,7 @@ import { createMaterialsDeps } from '../deps.ts'
 import { openCliMaterials } from './library.ts'
 import { argErrorText, runCommand } from './args.ts'
 import { answerQuestion } from '../materials/answer-question.ts'
+import { answerFromFaq } from '../taught/ask.ts'
 
 const USAGE = `用法：studybot ask [--materials 目录] [--jsonl] ["问题"]
   给出问题时打印机器人的回复；不给问题时从标准输入逐行读取问题。
@@ -44,7 +45,8 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   }
   const deps = await createMaterialsDeps({ config, log, library, redis })
   const answer = async (q: string) => {
-    const reply = await answerQuestion(deps, { question: q, memberId: 'cli' })
+    // as in chat: the FAQ files of the folder first (taught answers live in Redis, per group)
+    const reply = await answerQuestion(deps, { question: q, memberId: 'cli' }, { first: () => answerFromFaq(deps, q) })
     const r = 'limited' in reply ? { answered: false, text: reply.limited, sources: [] } : reply
     if (values.jsonl) process.stdout.write(`${JSON.stringify({ q, ...r })}\n`)
     else process.stdout.write(`${r.text}\n${positionals.length ? '' : '\n'}`)

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts'
+import type { Deps, MaterialsDeps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
 import type { Answer } from '../materials/types.ts'
 import { answerQuestion, type Limited, type Question } from '../materials/answer-question.ts'
@@ -35,14 +35,9 @@ export async function answerMember(deps: Deps, input: MemberQuestion): Promise<A
           deps.log.warn({ err, group: group.key }, 'taught answers unavailable, answering from the materials')
         }
       }
-      // the FAQ files of the materials folder (the group's own subset when it names one)
-      await deps.library.ready()
-      const faq = (deps.library.faq?.() ?? []).filter((e) => !group?.materials || group.materials.includes(e.doc))
-      const match = bestMatch(input.question, faq)
-      if (!match) return undefined
-      deps.log.info({ group: group?.key, doc: match.entry.doc, score: Number(match.score.toFixed(3)) }, 'answered from a FAQ file')
-      source = 'faq'
-      return faqReply(match.entry)
+      const faq = await answerFromFaq(deps, input.question, group)
+      if (faq) source = 'faq'
+      return faq
     },
   })
   const logGroup = input.logGroup ?? group
@@ -54,4 +49,14 @@ export async function answerMember(deps: Deps, input: MemberQuestion): Promise<A
     }).catch((err: unknown) => deps.log.warn({ err, group: logGroup.key }, 'question log unavailable'))
   }
   return result
+}
+
+/** The answer from the materials folder's FAQ files (the group's own subset when it names one), if one matches. */
+export async function answerFromFaq(deps: MaterialsDeps, question: string, group?: GroupConfig): Promise<Answer | undefined> {
+  await deps.library.ready()
+  const faq = (deps.library.faq?.() ?? []).filter((e) => !group?.materials || group.materials.includes(e.doc))
+  const match = bestMatch(question, faq)
+  if (!match) return undefined
+  deps.log.info({ group: group?.key, doc: match.entry.doc, score: Number(match.score.toFixed(3)) }, 'answered from a FAQ file')
+  return faqReply(match.entry)
 }

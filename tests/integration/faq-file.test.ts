@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -52,6 +53,24 @@ describe('bulk FAQ files in the materials folder', () => {
     } finally {
       library.close()
       fs.rmSync(path.join(dir, '常见问题（损坏）.xlsx'))
+    }
+  })
+})
+
+describe('studybot ask with a FAQ file', () => {
+  it('answers from the FAQ file as the bot would in chat', () => {
+    const cli = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-faq-cli-'))
+    try {
+      fs.writeFileSync(path.join(cli, '支部.faq.md'), '| 问题 | 答案 | 出处 |\n| --- | --- | --- |\n| 支部活动室在哪？ | 办公楼三楼 302 室。 | |\n')
+      fs.writeFileSync(path.join(cli, '须知.md'), '# 支部须知\n\n每月十日为主题党日。\n')
+      const env: NodeJS.ProcessEnv = { ...process.env, LLM_API_KEY: '', REDIS_URL: '' }
+      delete env.STUDYBOT_CONFIG
+      const root = path.resolve(import.meta.dirname, '..', '..')
+      const r = spawnSync(process.execPath, ['bin/studybot.js', 'ask', '--materials', cli, '--jsonl'], { cwd: root, input: '请问支部活动室在哪里？\n', encoding: 'utf8', env, timeout: 60_000 })
+      expect(r.status).toBe(0)
+      expect(JSON.parse(r.stdout.trim())).toMatchObject({ answered: true, text: '办公楼三楼 302 室。\n——（常见问题：支部.faq.md）' })
+    } finally {
+      fs.rmSync(cli, { recursive: true, force: true })
     }
   })
 })
