@@ -44,7 +44,7 @@ export const teachAnswer: Handler = command({ name: '教', action: 'teach', exam
     by: { id: ctx.sender.id, name: ctx.sender.name },
   })
   await ctx.reply([
-    `已记下第 ${entry.id} 条。以后有人问“${short(req.question, 40)}”或意思相近的问题，我会这样回答：`,
+    `${entry.replaced ? `已更新第 ${entry.id} 条（同一个问题原来的答案已替换）` : `已记下第 ${entry.id} 条`}。以后有人问“${short(req.question, 40)}”或意思相近的问题，我会这样回答：`,
     ...(() => {
       const lines = taughtReply(entry, ctx.deps.config.timezone).text.split('\n')
       return [short(lines.slice(0, -1).join('\n'), 200), lines.at(-1)!]

@@ -23,12 +23,16 @@ export type TaughtAnswers = ReturnType<typeof createTaughtAnswers>
 /** Build the store on a Redis client. */
 export function createTaughtAnswers(redis: Redis, keys: Keys, clock: Clock) {
   return {
-    /** Store an entry; returns it with its number. */
-    async add(group: string, e: Omit<TaughtAnswer, 'id' | 'at'>): Promise<TaughtAnswer> {
-      const id = await redis.incr(keys.taughtSeq(group))
+    /**
+     * Store an entry; returns it with its number. An entry with the same question (spaces and
+     * punctuation aside) is replaced, keeping its number; `replaced` says so.
+     */
+    async add(group: string, e: Omit<TaughtAnswer, 'id' | 'at'>): Promise<TaughtAnswer & { replaced: boolean }> {
+      const same = (await this.list(group)).find((x) => sameQuestion(x.question, e.question))
+      const id = same?.id ?? await redis.incr(keys.taughtSeq(group))
       const entry: TaughtAnswer = { ...e, id, at: clock.now() }
       await redis.hset(keys.taught(group), String(id), JSON.stringify(entry))
-      return entry
+      return { ...entry, replaced: Boolean(same) }
     },
     /** Every entry of a group, oldest first. */
     async list(group: string): Promise<TaughtAnswer[]> {
@@ -40,4 +44,9 @@ export function createTaughtAnswers(redis: Redis, keys: Keys, clock: Clock) {
       return (await redis.hdel(keys.taught(group), String(id))) === 1
     },
   }
+}
+
+const squeeze = (q: string) => q.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '')
+function sameQuestion(a: string, b: string): boolean {
+  return squeeze(a) === squeeze(b)
 }

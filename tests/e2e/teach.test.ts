@@ -59,6 +59,18 @@ describe('secretaries teach the bot', () => {
     expect(missing.text).toContain('没有找到')
   })
 
+  it('cites the passage a taught answer is copied from, and replaces the answer when the same question is taught again', async () => {
+    const [ack] = await h.say('张书记', '#教 党费交给谁？ => 一般在每月十五日前交给党小组长')
+    expect(ack.text).toContain('——《支部学习须知》三、党费交纳')
+    const [again] = await h.say('张书记', '#教 党费交给谁 => 交给党小组长，由党小组长统一交到支部。')
+    expect(again.text).toMatch(/已更新第 (\d+) 条/)
+    const [reply] = await h.say('小红', '党费交给谁？', { mention: true })
+    expect(reply.text).toContain('由党小组长统一交到支部')
+    expect(reply.text).toContain('——《支部学习须知》三、党费交纳')
+    const [del] = await h.say('张书记', `#教 删除 ${/已更新第 (\d+) 条/.exec(again.text)![1]}`)
+    expect(del.text).toContain('已删除')
+  })
+
   it('refuses #教 from a member and stores nothing', async () => {
     const [refused] = await h.say('小明', '#教 党费交多少 => 不用交')
     expect(refused.text).toContain('只有书记')
@@ -99,7 +111,7 @@ describe('questions the bot could not answer well', () => {
   it('records "不对" after an answer, and #未答问题 lists it with refused questions and their counts', async () => {
     const [answer] = await h.say('小刚', '预备党员的预备期是多久？', { mention: true })
     expect(answer.text).toContain('一年')
-    const [ack] = await h.say('小刚', '不对', { mention: true })
+    const [ack] = await h.say('小刚', '「学习助手：第七条 预备党员的预备期为一年……」\n- - - - - - - - - - - - - - -\n不对', { mention: true })
     expect(ack.text).toContain('已记下“预备党员的预备期是多久？”没有答好')
     await h.say('小明', '党员活动经费怎么报销？', { mention: true })
     await h.say('小红', '党员活动经费怎么报销', { mention: true })
