@@ -41,12 +41,17 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   const lines = [`材料目录：${config.materials}`]
   for (const d of docs) lines.push(`  ${d.doc}　《${d.title}》　${d.passages} 段`)
   lines.push(`共 ${docs.length} 个文档，${passages} 个段落，用时 ${((performance.now() - started) / 1000).toFixed(2)} 秒`)
+  const faq = library.faq()
+  if (faq.length) {
+    const files = [...new Set(faq.map((e) => e.doc))]
+    lines.push(`常见问题：${faq.length} 条（${files.join('、')}）`)
+  }
   const skipped = library.skipped()
   if (skipped.length) {
     lines.push(`已跳过 ${skipped.length} 个文件：`)
     for (const s of skipped) lines.push(`  ${s.doc}：${s.reason}`)
   }
-  if (!docs.length && !skipped.length) lines.push('目录中没有可读的材料（支持 .txt .md .docx .pdf）')
+  if (!docs.length && !skipped.length && !faq.length) lines.push('目录中没有可读的材料（支持 .txt .md .docx .pdf，以及常见问题文件 常见问题.xlsx、*.faq.md）')
   process.stdout.write(`${lines.join('\n')}\n`)
-  return docs.length ? 0 : 1
+  return docs.length || faq.length ? 0 : 1
 }

@@ -58,7 +58,7 @@ describe('bulk FAQ files in the materials folder', () => {
 })
 
 describe('studybot ask with a FAQ file', () => {
-  it('answers from the FAQ file as the bot would in chat', () => {
+  it('answers from the FAQ file as the bot would in chat, and ingest counts its entries', () => {
     const cli = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-faq-cli-'))
     try {
       fs.writeFileSync(path.join(cli, '支部.faq.md'), '| 问题 | 答案 | 出处 |\n| --- | --- | --- |\n| 支部活动室在哪？ | 办公楼三楼 302 室。 | |\n')
@@ -69,6 +69,8 @@ describe('studybot ask with a FAQ file', () => {
       const r = spawnSync(process.execPath, ['bin/studybot.js', 'ask', '--materials', cli, '--jsonl'], { cwd: root, input: '请问支部活动室在哪里？\n', encoding: 'utf8', env, timeout: 60_000 })
       expect(r.status).toBe(0)
       expect(JSON.parse(r.stdout.trim())).toMatchObject({ answered: true, text: '办公楼三楼 302 室。\n——（常见问题：支部.faq.md）' })
+      const ingest = spawnSync(process.execPath, ['bin/studybot.js', 'ingest', cli], { cwd: root, encoding: 'utf8', env, timeout: 60_000 })
+      expect(ingest.stdout).toContain('常见问题：1 条（支部.faq.md）')
     } finally {
       fs.rmSync(cli, { recursive: true, force: true })
     }
