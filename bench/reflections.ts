@@ -55,7 +55,7 @@ async function benchDeps(redis: Redis, prefix: string, dataDir: string, config: 
   const { createKeys } = await import('../src/store/keys.ts')
   const { createDeps } = await import('../src/deps.ts')
   const pino = (await import('pino')).default
-  const parsed = parseConfig({ groups: [{ topic: GROUP, organizers: ['李委员'] }], dataDir, console: { enabled: false }, ...config }, path.join(dataDir, 'studybot.yaml'), {})
+  const parsed = parseConfig({ groups: [{ topic: GROUP, organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] }], dataDir, console: { enabled: false }, ...config }, path.join(dataDir, 'studybot.yaml'), {})
   return createDeps({ config: parsed, redis, keys: createKeys(prefix), clock: systemClock, log: pino({ level: 'silent' }), library })
 }
 

@@ -23,7 +23,7 @@ fs.writeFileSync(config, [
   `dataDir: ${JSON.stringify(path.join(dir, 'data'))}`,
   'groups:',
   '  - topic: 第一党支部学习群',
-  '    secretaries: [张书记]',
+  '    secretaries: [{ id: wxid_zhangshuji, name: 张书记 }]',
 ].join('\n'))
 const script = (name: string, line: object) => {
   const file = path.join(dir, `${name}.jsonl`)

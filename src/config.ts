@@ -13,11 +13,19 @@ export class ConfigError extends Error {
 
 const names = z.array(z.string().min(1)).default([])
 
+/** A role holder as written: a platform id (plain string), or `{ id, name }` (name is a label). */
+const personEntry = z.union([
+  z.string().min(1),
+  z.strictObject({ id: z.string().min(1).optional(), name: z.string().min(1).optional() })
+    .refine((p) => p.id || p.name, '需要 id（平台 ID），可加 name（名字，仅作标注），如 { id: wxid_zhang, name: 张书记 }'),
+])
+const people = z.array(personEntry).default([])
+
 const groupSchema = z.strictObject({
   topic: z.string().min(1).optional(),
   id: z.string().min(1).optional(),
-  secretaries: names,
-  organizers: names,
+  secretaries: people,
+  organizers: people,
   exclude: names,
   materials: z.array(z.string().min(1)).optional(),
   webhook: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, '应为保存 webhook 地址或 key 的环境变量名（大写字母、数字、下划线）').optional(),
@@ -102,8 +110,23 @@ const schema = z.strictObject({
 
 type Parsed = z.infer<typeof schema>
 
+/**
+ * Someone the config gives a role. Roles are granted by `id` alone; `name` is a label for
+ * messages. No `id` means a name the config could not tie to an id: it grants nothing.
+ */
+export interface RolePerson {
+  id?: string
+  name?: string
+  /** As written in the config, for warnings. */
+  entry: string
+}
+
 /** One configured study group; `key` names it in Redis and across instances. */
-export type GroupConfig = z.infer<typeof groupSchema> & { key: string }
+export type GroupConfig = Omit<z.infer<typeof groupSchema>, 'secretaries' | 'organizers'> & {
+  key: string
+  secretaries: RolePerson[]
+  organizers: RolePerson[]
+}
 /** One schedule from the config file. */
 export type ScheduleConfig = z.infer<typeof scheduleSchema>
 
@@ -213,11 +236,44 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
   return deepFreeze({
     ...parsed,
     file,
-    groups: parsed.groups.map((g, i) => ({ ...g, key: groups[i].key })),
+    groups: parsed.groups.map((g, i) => ({
+      ...g,
+      key: groups[i].key,
+      secretaries: g.secretaries.map((p) => resolvePerson(p, parsed.members)),
+      organizers: g.organizers.map((p) => resolvePerson(p, parsed.members)),
+    })),
     materials,
     dataDir: path.resolve(base, parsed.dataDir),
     secrets,
   })
+}
+
+/**
+ * Tie a role entry to a platform id. A plain string is an id, unless it is only a name in the
+ * operator's `members:` map (id -> name), which ties it to that id; `{ name }` alone is looked up
+ * in `members:` the same way. A contact's own nickname never counts: members choose those.
+ */
+function resolvePerson(p: z.infer<typeof personEntry>, members: Record<string, string>): RolePerson {
+  const byName = (name: string) => Object.keys(members).find((id) => members[id] === name)
+  if (typeof p === 'string') {
+    if (p in members) return { id: p, name: members[p], entry: p }
+    const id = byName(p)
+    return id ? { id, name: p, entry: p } : { id: p, entry: p }
+  }
+  const entry = p.id ? (p.name ? `${p.id}（${p.name}）` : p.id) : p.name!
+  if (p.id) return { id: p.id, name: p.name ?? members[p.id], entry }
+  const id = byName(p.name!)
+  return id ? { id, name: p.name, entry } : { name: p.name, entry }
+}
+
+/** True for a string that can be a platform id (WeChat wxid or 微信号, WeCom userid, mock ids). */
+export function looksLikeId(s: string): boolean {
+  return /^[A-Za-z0-9_.@-]+$/.test(s)
+}
+
+/** Label of a role holder for people: the name beside the id, else the id. */
+export function personLabel(p: RolePerson): string {
+  return p.name ?? p.id ?? p.entry
 }
 
 /** Find the configured group a room belongs to, by room id first, then by topic. */

@@ -82,7 +82,7 @@ export const skipDuplicates: AdmissionStep = async (m, next) => {
 
 /** Remember who spoke in each group (WeCom cannot list a room's members), then pass it on. */
 export const rememberSpeaker: AdmissionStep = async (m, next) => {
-  if (m.group) await m.deps.stores.seen.remember(m.group.key, m.message.talker().id)
+  if (m.group) await m.deps.stores.seen.remember(m.group.key, m.message.talker().id, m.message.talker().name())
   await next()
 }
 
@@ -93,9 +93,8 @@ export async function groupsOfContact(deps: Pick<Deps, 'config' | 'log' | 'store
   for (const g of config.groups) {
     // A secretary or organizer belongs to the group even when the puppet cannot list its
     // members (WeCom only knows those who @-mentioned the bot there since the start) — but
-    // only by id or by the name the config itself gives that id, never by a chosen nickname.
-    const trusted = { id: contactId, name: config.members[contactId] ?? contactId }
-    if (rolesIn(g, trusted).length > 1) {
+    // only by id (roles are granted by id alone).
+    if (rolesIn(g, { id: contactId }).length > 1) {
       found.push(g)
       continue
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { FileBox, type FileBoxInterface } from 'file-box'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
-import { groupName, type Config } from '../config.ts'
+import { groupName, personLabel, type Config } from '../config.ts'
 
 /** One message the bot sent, as the simulator and `studybot play` print it. */
 export interface SentMessage {
@@ -54,23 +54,38 @@ export function createMockWorld(config: Config) {
   const puppet = new RecordingPuppet({ mocker })
   // ids derive from names, so a member keeps their id (and their reflections) across restarts
   const botUser = mocker.createContact({ id: stableId('bot', config.bot.name), name: config.bot.name })
+  // by display name; configured secretaries and organizers keep the ids the config gives them
   const people = new Map<string, mock.ContactMock>()
+  const byId = new Map<string, mock.ContactMock>()
   const rooms = config.groups.map((g) => mocker.createRoom({
     id: g.id ? (g.id.includes('@') ? g.id : `${g.id}@chatroom`) : `${stableId('room', g.topic!)}@chatroom`,
     topic: groupName(g),
     memberIdList: [botUser.id],
   }))
 
-  const member = (name: string): mock.ContactMock => {
+  const join = (id: string, name: string): mock.ContactMock => {
+    const c = mocker.createContact({ id, name })
+    byId.set(id, c)
+    for (const room of rooms) room.payload.memberIdList.push(c.id)
+    return c
+  }
+  /** The member called `name` (created on first use); with `id`, the contact with that id, however named. */
+  const member = (name: string, id?: string): mock.ContactMock => {
+    if (id) return byId.get(id) ?? join(id, name)
     let c = people.get(name)
     if (!c) {
-      c = mocker.createContact({ id: stableId('wxid', name), name })
+      c = join(stableId('wxid', name), name)
       people.set(name, c)
-      for (const room of rooms) room.payload.memberIdList.push(c.id)
     }
     return c
   }
-  for (const g of config.groups) for (const name of [...g.secretaries, ...g.organizers]) member(name)
+  for (const g of config.groups) {
+    for (const p of [...g.secretaries, ...g.organizers]) {
+      if (!p.id || byId.has(p.id)) continue
+      const label = personLabel(p)
+      people.set(label, join(p.id, label))
+    }
+  }
 
   const roomByTopic = (topic?: string): mock.RoomMock => {
     const room = topic === undefined ? rooms[0] : rooms.find((r) => r.payload.topic === topic)
@@ -87,9 +102,9 @@ export function createMockWorld(config: Config) {
     roomByTopic,
     /** Log the bot in; call after the bot has started. */
     login: () => mocker.login(botUser),
-    /** Say `text` as `from`, in a room (first by default) or privately to the bot. */
-    say(from: string, text: string, o: { room?: string; mention?: boolean; private?: boolean } = {}): void {
-      const who = member(from)
+    /** Say `text` as `from` (the contact with id `o.id` when given), in a room (first by default) or privately to the bot. */
+    say(from: string, text: string, o: { room?: string; mention?: boolean; private?: boolean; id?: string } = {}): void {
+      const who = member(from, o.id)
       if (o.private) {
         who.say(text).to(botUser)
         return
@@ -97,6 +112,11 @@ export function createMockWorld(config: Config) {
       const said = o.mention && !text.includes(`@${config.bot.name}`) ? `@${config.bot.name} ${text}` : text
       who.say(said, o.mention ? [botUser] : []).to(roomByTopic(o.room))
     },
+    /** Each configured group with the ids and names of the people in its room (not the bot). */
+    roster: () => config.groups.map((group, i) => ({
+      group,
+      people: rooms[i].payload.memberIdList.filter((id) => id !== botUser.id).map((id) => ({ id, name: mocker.contactPayload(id).name })),
+    })),
     /** Subscribe to what the bot sends. */
     onSent(listener: (m: SentMessage) => void): void {
       puppet.sent.on('sent', listener)

@@ -1,4 +1,4 @@
-import type { GroupConfig } from '../config.ts'
+import { groupName, looksLikeId, type Config, type GroupConfig, type RolePerson } from '../config.ts'
 
 /** What a sender is in a group. */
 export type Role = 'member' | 'secretary' | 'organizer'
@@ -25,9 +25,12 @@ const allowed: Record<Action, readonly Role[]> = {
   teach: ['secretary'],
 }
 
-/** Roles of a contact (by id or display name) in a group; everyone is at least a member. */
-export function rolesIn(group: GroupConfig, who: { id: string; name: string }): Role[] {
-  const is = (list: readonly string[]) => list.includes(who.id) || list.includes(who.name)
+/**
+ * Roles of a contact in a group, by platform id only: a display name is chosen by the member
+ * (anyone can rename themselves 张书记), so it never grants anything. Everyone is a member.
+ */
+export function rolesIn(group: GroupConfig, who: { id: string }): Role[] {
+  const is = (list: readonly RolePerson[]) => list.some((p) => p.id !== undefined && p.id === who.id)
   const roles: Role[] = ['member']
   if (is(group.secretaries)) roles.push('secretary')
   if (is(group.organizers)) roles.push('organizer')
@@ -35,7 +38,7 @@ export function rolesIn(group: GroupConfig, who: { id: string; name: string }): 
 }
 
 /** The one question every handler asks: may this sender do this in this group? */
-export function may(group: GroupConfig, who: { id: string; name: string }, action: Action): boolean {
+export function may(group: GroupConfig, who: { id: string }, action: Action): boolean {
   return rolesIn(group, who).some((r) => allowed[action].includes(r))
 }
 
@@ -43,4 +46,31 @@ export function may(group: GroupConfig, who: { id: string; name: string }, actio
 export function refusal(action: Action): string {
   const who = allowed[action].filter((r) => r !== 'member').map((r) => (r === 'secretary' ? '书记' : '组织委员')).join('或')
   return `抱歉，这个操作只有${who}可以使用。`
+}
+
+/** A role entry that is a name rather than an id, so it grants nothing until an id replaces it. */
+export interface NameOnlyRole {
+  group: GroupConfig
+  role: 'secretary' | 'organizer'
+  entry: string
+}
+
+/** Role entries the config could not tie to a platform id (not an id, not in `members:`). */
+export function nameOnlyRoles(config: Config): NameOnlyRole[] {
+  const out: NameOnlyRole[] = []
+  const unbound = (p: RolePerson) => !p.id || (!looksLikeId(p.id) && !(p.id in config.members))
+  for (const group of config.groups) {
+    for (const p of group.secretaries) if (unbound(p)) out.push({ group, role: 'secretary', entry: p.entry })
+    for (const p of group.organizers) if (unbound(p)) out.push({ group, role: 'organizer', entry: p.entry })
+  }
+  return out
+}
+
+/** The Chinese start-up warning for one name-only role entry; `selfChosen`: nicknames are the members' own. */
+export function nameOnlyRoleWarning(r: NameOnlyRole, selfChosen: boolean): string {
+  const role = r.role === 'secretary' ? '书记（secretaries）' : '组织委员（organizers）'
+  const why = selfChosen
+    ? '个人微信的昵称由成员自己设定，谁都能改成这个名字，所以机器人只按 ID 授予权限'
+    : '它不是 ID，也不在 members 名单中，机器人只按 ID 授予权限'
+  return `警告：群“${groupName(r.group)}”的${role}“${r.entry}”只写了名字：${why}，这一项现在不授予任何权限。请运行 studybot whois 查到此人的 ID，改写为 - { id: ID, name: ${r.entry} }。`
 }

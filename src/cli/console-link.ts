@@ -12,9 +12,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     if (!as) throw new UsageError('用法：studybot console-link --as 姓名（配置文件中书记或组织委员的名字或 ID）')
     const config = loadCliConfig(values.config, env)
     if (!config.console.enabled) throw new UsageError('网页后台没有开启：请在配置文件中设置 console.enabled: true。')
-    // the config may name people by id, with their names under `members`
-    const id = Object.entries(config.members).find(([, name]) => name === as)?.[0] ?? as
-    const who = { id, name: config.members[id] ?? as }
+    // the operator names a role holder by the id or the label the config gives them
+    const person = config.groups.flatMap((g) => [...g.secretaries, ...g.organizers])
+      .find((p) => p.id !== undefined && (p.id === as || p.name === as))
+    const id = person?.id ?? as
+    const who = { id, name: person?.name ?? config.members[id] ?? as }
     const roles = consoleRoles(config.groups, who)
     if (!Object.keys(roles).length) {
       throw new UsageError(`“${as}”不是任何学习群的书记或组织委员（见配置文件 groups 中的 secretaries、organizers），不能登录后台。`)

@@ -9,6 +9,7 @@ const commands: Record<string, { about: string; load: () => Promise<Command> }> 
   ingest: { about: 'ingest [目录]：检查学习材料（文档数、段落数、读不了的文件）', load: () => import('./ingest.ts') },
   export: { about: 'export --group 群名 --format xlsx|csv|md|json [--what reflections|quiz|points] --out 文件：导出心得、答题情况或月度积分', load: () => import('./export.ts') },
   schedules: { about: '列出定时任务、上次执行结果和下次执行时间', load: () => import('./schedules.ts') },
+  whois: { about: '列出各学习群成员的 ID（配置书记、组织委员时按 ID 填写）', load: () => import('./whois.ts') },
   'console-link': { about: 'console-link --as 姓名：生成网页后台的一次性登录链接（书记、组织委员）', load: () => import('./console-link.ts') },
   members: { about: 'members import 台账.xlsx --group 群名 | list | export：导入、查看、导出党员台账', load: () => import('./members.ts') },
   quiz: { about: 'quiz import 题库.xlsx --group 群名：导入每日一题题库；quiz preview --group 群名：查看接下来的题', load: () => import('./quiz.ts') },

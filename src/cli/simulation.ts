@@ -9,7 +9,7 @@ export interface Simulation {
   app: App
   world: MockWorld
   /** Say something and wait until the bot has handled it and sent every reply. */
-  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean }): Promise<void>
+  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean; id?: string }): Promise<void>
   stop(): Promise<void>
 }
 

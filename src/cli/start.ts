@@ -1,6 +1,6 @@
 import readline from 'node:readline'
 import { createLogger, type Logger } from '../log.ts'
-import { groupName, type Config } from '../config.ts'
+import { groupName, personLabel, type Config } from '../config.ts'
 import { startApp, type App } from '../main.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
@@ -11,6 +11,8 @@ import { openLibrary } from './library.ts'
 import type { Simulation } from './simulation.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
 import { groupsWithoutWebhook, webhookWarning } from '../channels/webhook-warnings.ts'
+import { nameOnlyRoles, nameOnlyRoleWarning } from '../bot/roles.ts'
+import { idLines } from './whois.ts'
 
 /** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
 export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -20,6 +22,10 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const simulator = !config.secrets.puppet || config.secrets.puppet === 'mock'
     // in the simulator the terminal is the chat, so logs stay quiet unless asked for
     const log = createLogger({ level: env.LOG_LEVEL ?? (simulator ? 'warn' : 'info'), fd: simulator ? 2 : 1 })
+    // roles are granted by id only: say which entries grant nothing (only WeCom names come from the config)
+    const nameOnly = nameOnlyRoles(config)
+    for (const r of nameOnly) process.stderr.write(`${nameOnlyRoleWarning(r, config.secrets.puppet !== 'wecom')}\n`)
+    if (nameOnly.length) log.warn({ entries: nameOnly.map((r) => ({ group: r.group.key, role: r.role, entry: r.entry })) }, 'role entries without an id grant nothing')
     let choice: Awaited<ReturnType<typeof choosePuppet>>
     try {
       choice = await choosePuppet(config, log)
@@ -89,7 +95,8 @@ function printSent(m: SentMessage): void {
 function consoleLines(app: App, config: Config, simulator: boolean): string[] {
   if (!config.console.enabled) return ['网页后台已关闭（配置项 console.enabled）。']
   if (!app.console) return [`网页后台没有启动：${config.console.host}:${config.console.port} 无法监听（可能已被占用），详见日志。`]
-  const who = config.groups[0].secretaries[0] ?? '书记姓名'
+  const first = config.groups[0].secretaries[0]
+  const who = first ? personLabel(first) : '书记姓名'
   return [
     `网页后台：${app.console.url}`,
     simulator
@@ -100,7 +107,8 @@ function consoleLines(app: App, config: Config, simulator: boolean): string[] {
 
 function runTerminalChat(config: Config, sim: Simulation, log: Logger, consoleInfo: string[]) {
   const groups = config.groups.map(groupName)
-  const firstMember = config.groups[0].secretaries[0] ?? '小明'
+  const first = config.groups[0].secretaries[0]
+  const firstMember = first ? personLabel(first) : '小明'
   let me = '小明'
   let room: string | undefined = groups[0]
   process.stdout.write([
@@ -114,6 +122,7 @@ function runTerminalChat(config: Config, sim: Simulation, log: Logger, consoleIn
     `  @${config.bot.name} 问题   @机器人提问，例如：@${config.bot.name} 预备党员的预备期是多久？`,
     `  /as 名字          切换成员（如 /as ${firstMember}）`,
     `  /room 群名        切换群；/private 切换为与机器人私聊`,
+    `  /ids              列出各群成员的 ID（配置书记、组织委员时按 ID 填写）`,
     `  /quit             退出`,
     '',
     `连接真实账号：企业微信设置 WECOM_BOT_ID、WECOM_BOT_SECRET 并在配置中写 bot.puppet: wecom；`,
@@ -134,6 +143,11 @@ function runTerminalChat(config: Config, sim: Simulation, log: Logger, consoleIn
     if (text === '/quit' || text === '/exit') return rl.close()
     if (text.startsWith('/as ')) { me = text.slice(4).trim() || me; return done() }
     if (text === '/private') { room = undefined; return done() }
+    if (text === '/ids') {
+      // after the lines typed before it, so everyone who spoke is listed
+      void lines.run('terminal', async () => { process.stdout.write(`${idLines(config, sim.world.roster()).join('\n')}\n`) }).finally(done)
+      return
+    }
     if (text.startsWith('/room')) {
       const name = text.slice(5).trim()
       if (!groups.includes(name)) process.stdout.write(`没有这个群。已配置的群：${groups.join('、')}\n`)

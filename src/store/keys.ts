@@ -12,6 +12,8 @@ export function createKeys(prefix = 'studybot') {
     // pipeline
     handledMessage: (messageId: string) => `${prefix}:handled:${messageId}`,
     seenMembers: (g: string) => `${group(g)}:seen-members`,
+    /** Contact id -> the display name they last spoke under in the group (for `studybot whois`). */
+    seenNames: (g: string) => `${group(g)}:seen-names`,
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
     llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
     embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,

@@ -20,7 +20,7 @@ beforeAll(async () => {
       materials: shared,
       ask: { perMemberPerMinute: 3, answerChars: 300 },
       groups: [
-        { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },
+        { topic: '第一党支部学习群', secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }], organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] },
         { topic: '第二党支部学习群', materials: ['zhongyang_yihao_wenjian_2025.txt'] },
       ],
     },

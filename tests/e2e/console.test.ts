@@ -273,7 +273,7 @@ describe('web console in a real browser', () => {
 
     // a link issued eleven minutes ago
     const past = createManualClock(Date.now() - 11 * 60_000)
-    const stale = await createConsoleSessions(h.redis, h.keys, past).issueLink({ who: { id: '张书记', name: '张书记' }, roles: { [G1]: ['secretary'] }, via: 'cli' })
+    const stale = await createConsoleSessions(h.redis, h.keys, past).issueLink({ who: { id: 'wxid_zhangshuji', name: '张书记' }, roles: { [G1]: ['secretary'] }, via: 'cli' })
     await member.page.goto(`${url}/login?t=${stale}`)
     await expect(member.page.locator('[role=alert]').innerText()).resolves.toContain('10 分钟内有效')
     expect((await member.page.request.post(`${url}/login`, { form: { t: stale }, maxRedirects: 0 })).status()).toBe(400)

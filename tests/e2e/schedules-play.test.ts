@@ -49,7 +49,7 @@ describe('scheduled broadcasts through studybot play', () => {
     fs.writeFileSync(config, stringify({
       ...baseConfig(),
       dataDir: path.join(dir, 'data'),
-      groups: [{ topic: '第三党支部学习群', secretaries: ['钱书记'] }],
+      groups: [{ topic: '第三党支部学习群', secretaries: [{ id: 'wxid_qianshuji', name: '钱书记' }] }],
       schedules: [{ id: 'tick2', group: '*', cron: '*/2 * * * * *', kind: 'text', text: '双实例提醒' }],
     }))
     const began = Date.now()

@@ -29,6 +29,22 @@ describe('studybot start without a puppet (the simulator)', () => {
     // the private Redis kept its data on disk (appendonly) for the next start
     expect(fs.existsSync(path.join(dir, 'data', 'redis'))).toBe(true)
   })
+  it('warns in Chinese about each role given by name only, and /ids prints the ids in each group', () => {
+    const config = path.join(dir, 'names.yaml')
+    const groups = [{ topic: '第一党支部学习群', secretaries: ['张书记', { id: 'wxid_wangshuji', name: '王书记' }], organizers: [{ name: '李委员' }] }]
+    fs.writeFileSync(config, stringify({ ...baseConfig(), groups, dataDir: path.join(dir, 'data-names') }))
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'studybot.js'), 'start', '--config', config], {
+      cwd: dir, encoding: 'utf8', timeout: 60000,
+      input: '#帮助\n/ids\n',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    })
+    expect(result.status).toBe(0)
+    expect(result.stderr).toMatch(/警告：群“第一党支部学习群”的书记（secretaries）“张书记”只写了名字：个人微信的昵称由成员自己设定/)
+    expect(result.stderr).toMatch(/警告：群“第一党支部学习群”的组织委员（organizers）“李委员”只写了名字/)
+    expect(result.stderr).not.toContain('王书记')
+    expect(result.stdout).toMatch(/王书记 {2}ID：wxid_wangshuji {2}← 已配置为书记/)
+    expect(result.stdout).toMatch(/小明 {2}ID：wxid_\w+/)
+  })
   it('serves the web console and prints its address and how to get a login link', async () => {
     const port = await freePort()
     const config = path.join(dir, 'console.yaml')

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const port = await freePort()
   // behind the organisation's reverse proxy: https outside, a path prefix, plain http on 127.0.0.1 inside
   const config = parseConfig({
-    groups: [{ topic: G1, secretaries: ['张书记'], organizers: ['李委员'] }],
+    groups: [{ topic: G1, secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }], organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] }],
     dataDir: dir,
     console: { port, publicUrl: 'https://dangjian.example.org/studybot/' },
   }, path.join(dir, 'studybot.yaml'), {})
@@ -44,7 +44,7 @@ afterAll(async () => {
 })
 
 async function login(): Promise<string> {
-  const token = await deps.stores.consoleSessions.issueLink({ who: { id: '张书记', name: '张书记' }, roles: { [G1]: ['secretary'] }, via: 'cli' })
+  const token = await deps.stores.consoleSessions.issueLink({ who: { id: 'wxid_zhangshuji', name: '张书记' }, roles: { [G1]: ['secretary'] }, via: 'cli' })
   const res = await fetch(`${origin}/studybot/login`, { method: 'POST', body: new URLSearchParams({ t: token }), redirect: 'manual' })
   expect(res.status).toBe(303)
   expect(res.headers.get('location')).toBe('/studybot/')

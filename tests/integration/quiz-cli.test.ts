@@ -39,7 +39,7 @@ describe('studybot quiz import and export --what', () => {
     redis = await connectRedis(server.url)
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-quiz-cli-'))
     cfg = path.join(dir, 'studybot.yaml')
-    fs.writeFileSync(cfg, `materials: ${path.resolve(__dirname, '..', '..', 'materials')}\ndataDir: ${path.join(dir, 'data')}\ngroups:\n  - topic: ${G1}\n    secretaries: [张书记]\n`)
+    fs.writeFileSync(cfg, `materials: ${path.resolve(__dirname, '..', '..', 'materials')}\ndataDir: ${path.join(dir, 'data')}\ngroups:\n  - topic: ${G1}\n    secretaries: [{ id: wxid_zhangshuji, name: 张书记 }]\n`)
     env = { REDIS_URL: server.url }
     // the CLI uses the bot's keys, under the default prefix, on this test's own server
     deps = (await testDeps({ config: loadConfig(cfg, env), redis, keys: createKeys(), clock: createManualClock(Date.UTC(2026, 11, 2, 1)) })).deps

@@ -21,7 +21,7 @@ describe('studybot export', () => {
     redis = await connectRedis(server.url)
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-cli-'))
     cfg = path.join(dir, 'studybot.yaml')
-    fs.writeFileSync(cfg, 'groups:\n  - topic: 第一党支部学习群\n    organizers: [李委员]\n')
+    fs.writeFileSync(cfg, 'groups:\n  - topic: 第一党支部学习群\n    organizers: [{ id: wxid_liweiyuan, name: 李委员 }]\n')
     // the CLI reads the bot's keys, under the default prefix, on this test's own server
     await createReflectionStore(redis, createKeys(), systemClock, 'Asia/Shanghai')
       .submit({ id: 'c1', group: '第一党支部学习群', memberId: 'm1', memberName: '小明', text: '@cmd 这是一篇用于测试命令行导出的心得体会。' })

@@ -15,8 +15,8 @@ export async function reflectionDeps(redis: Redis, keys: Keys, raw: Record<strin
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-refl-'))
   const config = parseConfig({
     groups: [
-      { topic: GROUP, secretaries: ['张书记'], organizers: ['李委员'], exclude: ['旁听'] },
-      { topic: GROUP2, organizers: ['李委员'] },
+      { topic: GROUP, secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }], organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }], exclude: ['旁听'] },
+      { topic: GROUP2, organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] },
     ],
     dataDir,
     ...raw,

@@ -26,8 +26,8 @@ export function baseConfig(): Record<string, unknown> {
     console: { enabled: false },
     materials: path.join(repoRoot, 'materials'),
     groups: [
-      { topic: '第一党支部学习群', secretaries: ['张书记'], organizers: ['李委员'] },
-      { topic: '第二党支部学习群', secretaries: ['王书记'], organizers: ['赵委员'] },
+      { topic: '第一党支部学习群', secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }], organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] },
+      { topic: '第二党支部学习群', secretaries: [{ id: 'wxid_wangshuji', name: '王书记' }], organizers: [{ id: 'wxid_zhaoweiyuan', name: '赵委员' }] },
     ],
   }
 }
@@ -44,7 +44,7 @@ export interface Harness {
   /** Log lines (parsed JSON) written so far. */
   logs: LogLine[]
   /** Say something and wait until the bot has handled it and sent every reply; returns the replies. */
-  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean }): Promise<SentMessage[]>
+  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean; id?: string }): Promise<SentMessage[]>
   /** Wait until the bot has sent a message matching `pred` (for scheduled jobs). */
   waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>
   stop(): Promise<void>

@@ -12,8 +12,8 @@ export function scheduleConfig(schedules: unknown[], extra: Record<string, unkno
   return parseConfig({
     materials: 'materials',
     groups: [
-      { topic: '第一党支部学习群', secretaries: ['张书记'] },
-      { topic: '第二党支部学习群', secretaries: ['王书记'] },
+      { topic: '第一党支部学习群', secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }] },
+      { topic: '第二党支部学习群', secretaries: [{ id: 'wxid_wangshuji', name: '王书记' }] },
     ],
     schedules,
     ...extra,

@@ -29,7 +29,7 @@ export const people = {
 } as const
 
 /**
- * Config of a WeCom deployment: groups named by chatid, names from `members:`, roles by name.
+ * Config of a WeCom deployment: groups named by chatid, names from `members:`, roles by userid.
  * `config` overrides top-level keys.
  */
 export function wecomConfig(dataDir: string, config: Record<string, unknown> = {}): Record<string, unknown> {
@@ -39,8 +39,8 @@ export function wecomConfig(dataDir: string, config: Record<string, unknown> = {
     materials: path.join(repoRoot, 'materials'),
     dataDir,
     groups: [
-      { id: 'wrGroupOne', secretaries: ['张书记'], organizers: ['李委员'] },
-      { id: 'wrGroupTwo', secretaries: ['王书记'], organizers: [] },
+      { id: 'wrGroupOne', secretaries: ['zhangshuji'], organizers: ['liweiyuan'] },
+      { id: 'wrGroupTwo', secretaries: ['wangshuji'], organizers: [] },
     ],
     members: { ...people },
     // the thinking frame only where a test asks for it (a slow machine must not add frames elsewhere)

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.ts'
 
 const file = path.join(os.tmpdir(), 'studybot-config-test.yaml')
-const good = { groups: [{ topic: '第一党支部学习群', secretaries: ['张书记'] }] }
+const good = { groups: [{ topic: '第一党支部学习群', secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }] }] }
 
 function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   try {
