@@ -111,10 +111,11 @@ describe('Scheduler', () => {
     expect((await store.state('weekly')).last).toMatchObject({ outcome: 'missed' })
   })
 
-  it('advances the study plan per group across restarts, then tells the secretary', async () => {
+  it('advances the study plan per group across restarts, then tells the secretary (by id, not a namesake)', async () => {
     const config = scheduleConfig([{ id: 'plan', group: g1, cron: '30 7 * * *', kind: 'study-plan', doc: '党章.md' }])
     const clock = createManualClock(zonedToEpoch('2026-03-02', '08:00', tz))
-    const m = createRecordingMessenger({ members: { [g1]: [{ id: 'u-zhang', name: '张书记' }, { id: 'u-ming', name: '小明' }] } })
+    // a member who renamed themselves 张书记 must not receive the secretary's notices
+    const m = createRecordingMessenger({ members: { [g1]: [{ id: 'wxid_impostor', name: '张书记' }, { id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-ming', name: '小明' }] } })
     const day = (d: number) => zonedToEpoch(`2026-03-0${d}`, '07:30', tz)
     const store = createScheduleStore(redis, keys, clock)
     const [def] = await allSchedules(config, store)
@@ -130,7 +131,7 @@ describe('Scheduler', () => {
     expect(m.sent.map((s) => [s.group ?? s.to, s.text.split('\n')[0]])).toEqual([
       [g1, '【每日学习 1/2】《中国共产党章程》第一章 党员 第1条'],
       [g1, '【每日学习 2/2】《中国共产党章程》第一章 党员 第2条'],
-      ['u-zhang', expect.stringContaining('已全部发送完毕')],
+      ['wxid_zhangshuji', expect.stringContaining('已全部发送完毕')],
     ])
     expect(await store.cursor(g1, 'plan')).toEqual({ next: 2, endAnnounced: true })
     expect((await store.firings(g1, 'plan')).map((f) => f.outcome)).toEqual(['finished', 'finished', 'sent', 'sent'])
