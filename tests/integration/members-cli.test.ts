@@ -38,7 +38,7 @@ describe('studybot members import|list|export', () => {
     redis = await connectRedis(server.url)
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-members-cli-'))
     cfg = path.join(dir, 'studybot.yaml')
-    fs.writeFileSync(cfg, `materials: ${path.join(repoRoot, 'materials')}\ndataDir: ${path.join(dir, 'data')}\ngroups:\n  - topic: ${G1}\n    secretaries: [张书记]\nmembers:\n  wx_li: 李四\n`)
+    fs.writeFileSync(cfg, `materials: ${path.join(repoRoot, 'materials')}\ndataDir: ${path.join(dir, 'data')}\ngroups:\n  - topic: ${G1}\n    secretaries: [{ id: wxid_zhangshuji, name: 张书记 }]\nmembers:\n  wx_li: 李四\n`)
     env = { REDIS_URL: server.url }
     // the CLI uses the bot's keys, under the default prefix, on this test's own server
     deps = (await testDeps({ config: loadConfig(cfg, env), redis, keys: createKeys() })).deps
