@@ -55,7 +55,7 @@ async function main() {
     dataDir: path.join(dir, 'data'),
     materials: path.join(root, 'materials'),
     console: { enabled: true, host: '127.0.0.1', port },
-    groups: Array.from({ length: GROUPS }, (_, g) => ({ topic: groupTopic(g), secretaries: ['张书记'], organizers: ['李委员'] })),
+    groups: Array.from({ length: GROUPS }, (_, g) => ({ topic: groupTopic(g), secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }], organizers: [{ id: 'wxid_liweiyuan', name: '李委员' }] })),
     // a weekly prompt per group and one reminder for all: 概览 lists each group's next five
     schedules: [
       ...Array.from({ length: GROUPS }, (_, g) => ({ id: `prompt${g + 1}`, group: groupTopic(g), cron: `0 9 * * ${(g % 5) + 1}`, kind: 'reflection-prompt', text: `第${g + 1}支部本周学习：党章第${(g % 11) + 1}章` })),
