@@ -1,12 +1,12 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parseConfig } from '../../src/config.ts'
+import { tempDir } from './temp-dir.ts'
 import type { MaterialLibrary, Passage } from '../../src/materials/types.ts'
 
 /** Two study groups and a materials folder holding 党章.md, for scheduler tests. */
 export function scheduleConfig(schedules: unknown[], extra: Record<string, unknown> = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-sched-'))
+  const dir = tempDir('sched')
   fs.mkdirSync(path.join(dir, 'materials'))
   fs.writeFileSync(path.join(dir, 'materials', '党章.md'), '# 中国共产党章程\n')
   return parseConfig({

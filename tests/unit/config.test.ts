@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.ts'
+import { tempDir } from '../support/temp-dir.ts'
 
-const file = path.join(os.tmpdir(), 'studybot-config-test.yaml')
+const file = path.join(tempDir('config'), 'studybot.yaml')
 const good = { groups: [{ topic: '第一党支部学习群', secretaries: [{ id: 'wxid_zhangshuji', name: '张书记' }] }] }
 
 function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
@@ -22,7 +22,7 @@ describe('config', () => {
     const config = parseConfig(good, file, { REDIS_URL: 'redis://x' })
     expect(config.bot.name).toBe('学习助手')
     expect(config.timezone).toBe('Asia/Shanghai')
-    expect(config.materials).toBe(path.join(os.tmpdir(), 'materials'))
+    expect(config.materials).toBe(path.join(path.dirname(file), 'materials'))
     expect(config.groups[0].key).toBe('第一党支部学习群')
     expect(config.secrets.redisUrl).toBe('redis://x')
     expect(Object.isFrozen(config.groups[0])).toBe(true)
