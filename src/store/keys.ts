@@ -27,7 +27,14 @@ export function createKeys(prefix = 'studybot') {
     refusedQuestions: (g: string) => `${group(g)}:questions:refused`,
     // reflections and assignments
     reflectionLog: (g: string) => `${group(g)}:reflections`,
+    /** Before the compact format: one hash per reflection (read once, by the migration). */
     reflection: (g: string, id: string) => `${group(g)}:reflection:${id}`,
+    /** Reflection id → its fields as JSON, all but the text. */
+    reflectionMeta: (g: string) => `${group(g)}:reflection-meta`,
+    /** Reflection id → its text, brotli-compressed. */
+    reflectionText: (g: string) => `${group(g)}:reflection-text`,
+    /** Set once every legacy reflection hash of the group has been moved to the compact format. */
+    reflectionFormat: (g: string) => `${group(g)}:reflection-format`,
     reflectionDigests: (g: string) => `${group(g)}:reflection-digests`,
     memberReflections: (g: string, memberId: string) => `${group(g)}:member:${memberId}:reflections`,
     assignments: (g: string) => `${group(g)}:assignments`,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib'
 import type { Redis } from './redis.ts'
 import type { Keys } from './keys.ts'
 import { isoInZone, type Clock } from '../clock.ts'
@@ -72,77 +73,125 @@ export function reflectionDigest(memberId: string, text: string): string {
   return createHash('sha1').update(`${memberId}\n${normalized}`).digest('hex')
 }
 
-// KEYS: reflection hash, log stream, digests hash, member list, submitters set, reflection key prefix
-// ARGV: id, digest, memberId, assignmentId, field/value pairs...
+// Storage (docs/data-model.md): per group, one hash of id → meta JSON (every field but the text,
+// values as strings) and one of id → brotli-compressed text; the scripts read and write the meta
+// with cjson and never build a key themselves.
+
+// KEYS: meta hash, text hash, log stream, digests hash, member list, submitters set
+// ARGV: id, digest, memberId, assignmentId, meta JSON, compressed text
 const submitLua = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists', ARGV[1]} end
-local dup = redis.call('HGET', KEYS[3], ARGV[2])
-if dup and redis.call('HGET', KEYS[6] .. dup, 'status') ~= 'withdrawn' then return {'duplicate', dup} end
-local fields = {}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('XADD', KEYS[2], '*', 'id', ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
-redis.call('RPUSH', KEYS[4], ARGV[1])
-if ARGV[4] ~= '' then redis.call('SADD', KEYS[5], ARGV[3]) end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {'exists', ARGV[1]} end
+local dup = redis.call('HGET', KEYS[4], ARGV[2])
+if dup then
+  local m = redis.call('HGET', KEYS[1], dup)
+  if m and cjson.decode(m).status ~= 'withdrawn' then return {'duplicate', dup} end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[5])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[6])
+redis.call('XADD', KEYS[3], '*', 'id', ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('RPUSH', KEYS[5], ARGV[1])
+if ARGV[4] ~= '' then redis.call('SADD', KEYS[6], ARGV[3]) end
 return {'stored', ARGV[1]}
 `
 
-// Finds the member's latest non-withdrawn reflection for an assignment (shared by edit and withdraw).
-// KEYS[1] member list, KEYS[2] the reflection key prefix (…:reflection:), ARGV[1] assignment id
+// The member's latest non-withdrawn reflection for an assignment (shared by edit and withdraw).
 const findLatestLua = `
-local function latest(list, prefix, assignment)
+local function latest(list, meta, assignment)
   local ids = redis.call('LRANGE', list, 0, -1)
   for i = #ids, 1, -1 do
-    local st = redis.call('HMGET', prefix .. ids[i], 'status', 'assignmentId')
-    if st[1] and st[1] ~= 'withdrawn' and (st[2] or '') == assignment then return ids[i] end
+    local m = redis.call('HGET', meta, ids[i])
+    if m then
+      local r = cjson.decode(m)
+      if r.status ~= 'withdrawn' and (r.assignmentId or '') == assignment then return ids[i], r end
+    end
   end
   return nil
 end
 `
 
-// KEYS: member list, reflection prefix, digests hash; ARGV: assignment, new digest, text, chars, editedAt, editedMs
+// KEYS: member list, meta hash, text hash, digests hash; ARGV: assignment, new digest, compressed text, chars, editedMs
 const editLua = findLatestLua + `
-local id = latest(KEYS[1], KEYS[2], ARGV[1])
+local id, r = latest(KEYS[1], KEYS[2], ARGV[1])
 if not id then return {'none', ''} end
-local key = KEYS[2] .. id
-local owner = redis.call('HGET', KEYS[3], ARGV[2])
+local owner = redis.call('HGET', KEYS[4], ARGV[2])
 if owner == id then return {'unchanged', id} end
-if owner and redis.call('HGET', KEYS[2] .. owner, 'status') ~= 'withdrawn' then return {'duplicate', owner} end
-local old = redis.call('HGET', key, 'digest')
-if old and redis.call('HGET', KEYS[3], old) == id then redis.call('HDEL', KEYS[3], old) end
-redis.call('HSET', key, 'text', ARGV[3], 'chars', ARGV[4], 'editedAt', ARGV[5], 'editedMs', ARGV[6], 'status', 'edited', 'digest', ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[2], id)
+if owner then
+  local om = redis.call('HGET', KEYS[2], owner)
+  if om and cjson.decode(om).status ~= 'withdrawn' then return {'duplicate', owner} end
+end
+if r.digest and redis.call('HGET', KEYS[4], r.digest) == id then redis.call('HDEL', KEYS[4], r.digest) end
+r.chars = ARGV[4]
+r.editedMs = ARGV[5]
+r.status = 'edited'
+r.digest = ARGV[2]
+redis.call('HSET', KEYS[2], id, cjson.encode(r))
+redis.call('HSET', KEYS[3], id, ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[2], id)
 return {'edited', id}
 `
 
-// KEYS: member list, reflection prefix, digests hash, submitters set; ARGV: assignment, memberId, withdrawnAt
+// KEYS: member list, meta hash, digests hash, submitters set; ARGV: assignment, memberId, withdrawnMs
 const withdrawLua = findLatestLua + `
-local id = latest(KEYS[1], KEYS[2], ARGV[1])
+local id, r = latest(KEYS[1], KEYS[2], ARGV[1])
 if not id then return {'none', ''} end
-local key = KEYS[2] .. id
-local digest = redis.call('HGET', key, 'digest')
-if digest and redis.call('HGET', KEYS[3], digest) == id then redis.call('HDEL', KEYS[3], digest) end
-redis.call('HSET', key, 'status', 'withdrawn', 'withdrawnAt', ARGV[3])
+if r.digest and redis.call('HGET', KEYS[3], r.digest) == id then redis.call('HDEL', KEYS[3], r.digest) end
+r.status = 'withdrawn'
+r.withdrawnMs = ARGV[3]
+redis.call('HSET', KEYS[2], id, cjson.encode(r))
 if ARGV[1] ~= '' and not latest(KEYS[1], KEYS[2], ARGV[1]) then redis.call('SREM', KEYS[4], ARGV[2]) end
 return {'withdrawn', id}
 `
 
+// Move one legacy reflection hash to the compact format (idempotent; another instance may race).
+// KEYS: legacy hash, meta hash, text hash; ARGV: id, meta JSON, compressed text
+const migrateLua = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+end
+redis.call('DEL', KEYS[1])
+return 1
+`
+
+type Arg = string | Buffer
 type Scripted = Redis & {
-  reflectionSubmit(...args: string[]): Promise<[string, string]>
-  reflectionEdit(...args: string[]): Promise<[string, string]>
-  reflectionWithdraw(...args: string[]): Promise<[string, string]>
+  reflectionSubmit(...args: Arg[]): Promise<[string, string]>
+  reflectionEdit(...args: Arg[]): Promise<[string, string]>
+  reflectionWithdraw(...args: Arg[]): Promise<[string, string]>
+  reflectionMigrate(...args: Arg[]): Promise<number>
 }
 
 function withScripts(redis: Redis): Scripted {
   const r = redis as Scripted
-  if (typeof r.reflectionSubmit !== 'function') {
+  if (typeof r.reflectionMigrate !== 'function') {
     redis.defineCommand('reflectionSubmit', { numberOfKeys: 6, lua: submitLua })
-    redis.defineCommand('reflectionEdit', { numberOfKeys: 3, lua: editLua })
+    redis.defineCommand('reflectionEdit', { numberOfKeys: 4, lua: editLua })
     redis.defineCommand('reflectionWithdraw', { numberOfKeys: 4, lua: withdrawLua })
+    redis.defineCommand('reflectionMigrate', { numberOfKeys: 3, lua: migrateLua })
   }
   return r
 }
+
+/** Everything stored about a reflection but its text (as strings, so Lua's cjson keeps them exact). */
+interface Meta {
+  memberId: string
+  memberName: string
+  assignmentId: string
+  chars: string
+  submittedMs: string
+  status: ReflectionStatus
+  digest: string
+  editedMs?: string
+  withdrawnMs?: string
+}
+
+// quality 5: most of the gain of 11 at a fraction of the CPU; the size hint suits short texts
+const compress = (text: string): Buffer => brotliCompressSync(text, {
+  params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) },
+})
+const decompress = (bytes: Buffer): string => brotliDecompressSync(bytes).toString('utf8')
 
 /** The reflection store's operations. */
 export type ReflectionStore = ReturnType<typeof createReflectionStore>
@@ -150,69 +199,107 @@ export type ReflectionStore = ReturnType<typeof createReflectionStore>
 /** Build the reflection store; the data model is described in docs/data-model.md. */
 export function createReflectionStore(redis: Redis, keys: Keys, clock: Clock, timezone: string) {
   const r = withScripts(redis)
-  const prefixOf = (group: string) => keys.reflection(group, '')
 
-  const read = (raw: Record<string, string>): Reflection | undefined => {
-    if (!raw.id) return undefined
-    return {
-      id: raw.id, group: raw.group, memberId: raw.memberId, memberName: raw.memberName,
-      assignmentId: raw.assignmentId ?? '', text: raw.text, chars: Number(raw.chars),
-      submittedAt: raw.submittedAt, submittedMs: Number(raw.submittedMs),
-      ...(raw.editedAt ? { editedAt: raw.editedAt } : {}),
-      ...(raw.withdrawnAt ? { withdrawnAt: raw.withdrawnAt } : {}),
-      status: raw.status as ReflectionStatus,
+  const toReflection = (group: string, id: string, m: Meta, text: string): Reflection => ({
+    id, group, memberId: m.memberId, memberName: m.memberName, assignmentId: m.assignmentId ?? '',
+    text, chars: Number(m.chars),
+    submittedAt: isoInZone(Number(m.submittedMs), timezone), submittedMs: Number(m.submittedMs),
+    ...(m.editedMs ? { editedAt: isoInZone(Number(m.editedMs), timezone) } : {}),
+    ...(m.withdrawnMs ? { withdrawnAt: isoInZone(Number(m.withdrawnMs), timezone) } : {}),
+    status: m.status,
+  })
+
+  // Legacy data (one hash per reflection) moves to the compact format the first time this process
+  // touches the group; a failure (Redis down) is thrown to the caller and tried again next time.
+  const compacted = new Map<string, Promise<void>>()
+  const ensureCompact = (group: string): Promise<void> => {
+    let p = compacted.get(group)
+    if (!p) {
+      p = migrateGroup(group)
+      p.catch(() => compacted.delete(group))
+      compacted.set(group, p)
     }
+    return p
+  }
+  const migrateGroup = async (group: string): Promise<void> => {
+    if (await redis.get(keys.reflectionFormat(group)) === '2') return
+    let start = '-'
+    for (;;) {
+      const entries = await redis.xrange(keys.reflectionLog(group), start, '+', 'COUNT', 500)
+      if (!entries.length) break
+      const ids = entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!)
+      const pipe = redis.pipeline()
+      for (const id of ids) pipe.hgetall(keys.reflection(group, id))
+      const rows = (await pipe.exec()) ?? []
+      for (const [i, [err, raw]] of rows.entries()) {
+        if (err) throw err
+        const h = raw as Record<string, string>
+        if (!h.id) continue
+        const meta: Meta = {
+          memberId: h.memberId, memberName: h.memberName, assignmentId: h.assignmentId ?? '', chars: h.chars,
+          submittedMs: h.submittedMs, status: h.status as ReflectionStatus, digest: h.digest ?? '',
+          ...(h.editedMs ? { editedMs: h.editedMs } : {}),
+          ...(h.withdrawnAt ? { withdrawnMs: String(Date.parse(h.withdrawnAt)) } : {}),
+        }
+        await r.reflectionMigrate(keys.reflection(group, ids[i]!), keys.reflectionMeta(group), keys.reflectionText(group),
+          ids[i]!, JSON.stringify(meta), compress(h.text ?? ''))
+      }
+      if (entries.length < 500) break
+      start = `(${entries[entries.length - 1]![0]}`
+    }
+    await redis.set(keys.reflectionFormat(group), '2')
   }
 
   const getMany = async (group: string, ids: string[]): Promise<Reflection[]> => {
     if (!ids.length) return []
-    const pipe = redis.pipeline()
-    for (const id of ids) pipe.hgetall(keys.reflection(group, id))
-    const results = (await pipe.exec()) ?? []
+    const [metas, texts] = await Promise.all([
+      redis.hmget(keys.reflectionMeta(group), ...ids),
+      redis.hmgetBuffer(keys.reflectionText(group), ...ids),
+    ])
     const out: Reflection[] = []
-    for (const [err, raw] of results) {
-      if (err) throw err
-      const rec = read(raw as Record<string, string>)
-      if (rec) out.push(rec)
-    }
+    ids.forEach((id, i) => {
+      const m = metas[i]
+      if (m) out.push(toReflection(group, id, JSON.parse(m) as Meta, texts[i] ? decompress(texts[i]!) : ''))
+    })
     return out
   }
 
   const must = async (group: string, id: string): Promise<Reflection> => {
-    const rec = await store.get(group, id)
+    const [rec] = await getMany(group, [id])
     if (!rec) throw new Error(`reflection ${id} missing after script`)
     return rec
   }
 
   const store = {
     async get(group: string, id: string): Promise<Reflection | undefined> {
-      return read(await redis.hgetall(keys.reflection(group, id)))
+      await ensureCompact(group)
+      return (await getMany(group, [id]))[0]
     },
 
     /** Store a reflection once: atomically, idempotent by `id`, and once per member and text. */
     async submit(input: NewReflection): Promise<SubmitResult> {
+      await ensureCompact(input.group)
       const ms = input.submittedMs ?? clock.now()
       const assignmentId = input.assignmentId ?? ''
       const digest = reflectionDigest(input.memberId, input.text)
-      const fields: Record<string, string> = {
-        id: input.id, group: input.group, memberId: input.memberId, memberName: input.memberName,
-        assignmentId, text: input.text, chars: String(countChars(input.text)),
-        submittedAt: isoInZone(ms, timezone), submittedMs: String(ms), status: 'submitted', digest,
+      const meta: Meta = {
+        memberId: input.memberId, memberName: input.memberName, assignmentId,
+        chars: String(countChars(input.text)), submittedMs: String(ms), status: 'submitted', digest,
       }
       const [status, id] = await r.reflectionSubmit(
-        keys.reflection(input.group, input.id), keys.reflectionLog(input.group), keys.reflectionDigests(input.group),
-        keys.memberReflections(input.group, input.memberId), keys.submitters(input.group, assignmentId),
-        prefixOf(input.group), input.id, digest, input.memberId, assignmentId, ...Object.entries(fields).flat(),
+        keys.reflectionMeta(input.group), keys.reflectionText(input.group), keys.reflectionLog(input.group),
+        keys.reflectionDigests(input.group), keys.memberReflections(input.group, input.memberId), keys.submitters(input.group, assignmentId),
+        input.id, digest, input.memberId, assignmentId, JSON.stringify(meta), compress(input.text),
       )
       return { status: status as SubmitResult['status'], reflection: await must(input.group, id) }
     },
 
     /** Replace the text of the member's latest reflection for an assignment ('' for none). */
     async editLatest(group: string, memberId: string, assignmentId: string, text: string): Promise<ChangeResult> {
-      const ms = clock.now()
+      await ensureCompact(group)
       const [status, id] = await r.reflectionEdit(
-        keys.memberReflections(group, memberId), prefixOf(group), keys.reflectionDigests(group),
-        assignmentId, reflectionDigest(memberId, text), text, String(countChars(text)), isoInZone(ms, timezone), String(ms),
+        keys.memberReflections(group, memberId), keys.reflectionMeta(group), keys.reflectionText(group), keys.reflectionDigests(group),
+        assignmentId, reflectionDigest(memberId, text), compress(text), String(countChars(text)), String(clock.now()),
       )
       if (status === 'none') return { status: 'none' }
       return { status: status as 'edited' | 'unchanged' | 'duplicate', reflection: await must(group, id) }
@@ -220,9 +307,10 @@ export function createReflectionStore(redis: Redis, keys: Keys, clock: Clock, ti
 
     /** Mark the member's latest reflection for an assignment as withdrawn (it stays in the record). */
     async withdrawLatest(group: string, memberId: string, assignmentId: string): Promise<ChangeResult> {
+      await ensureCompact(group)
       const [status, id] = await r.reflectionWithdraw(
-        keys.memberReflections(group, memberId), prefixOf(group), keys.reflectionDigests(group), keys.submitters(group, assignmentId),
-        assignmentId, memberId, isoInZone(clock.now(), timezone),
+        keys.memberReflections(group, memberId), keys.reflectionMeta(group), keys.reflectionDigests(group), keys.submitters(group, assignmentId),
+        assignmentId, memberId, String(clock.now()),
       )
       if (status === 'none') return { status: 'none' }
       return { status: 'withdrawn', reflection: await must(group, id) }
@@ -230,24 +318,26 @@ export function createReflectionStore(redis: Redis, keys: Keys, clock: Clock, ti
 
     /** A member's reflections in one group, oldest first, withdrawn ones included. */
     async listMember(group: string, memberId: string): Promise<Reflection[]> {
+      await ensureCompact(group)
       return getMany(group, await redis.lrange(keys.memberReflections(group, memberId), 0, -1))
     },
 
     /** A group's reflections in submission-log order, one page at a time. */
     async *pages(group: string, filter: ReflectionFilter = {}): AsyncGenerator<Reflection[]> {
+      await ensureCompact(group)
       const count = filter.pageSize ?? 1000
       let start = '-'
       for (;;) {
         const entries = await redis.xrange(keys.reflectionLog(group), start, '+', 'COUNT', count)
         if (!entries.length) return
-        const ids = entries.map(([, fields]) => fields[fields.indexOf('id') + 1])
+        const ids = entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!)
         const page = (await getMany(group, ids)).filter((x) =>
           (filter.sinceMs === undefined || x.submittedMs >= filter.sinceMs)
           && (filter.untilMs === undefined || x.submittedMs < filter.untilMs)
           && (filter.assignmentId === undefined || x.assignmentId === filter.assignmentId))
         if (page.length) yield page
         if (entries.length < count) return
-        start = `(${entries[entries.length - 1][0]}`
+        start = `(${entries[entries.length - 1]![0]}`
       }
     },
 
