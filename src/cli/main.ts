@@ -8,6 +8,7 @@ const commands: Record<string, { about: string; load: () => Promise<Command> }> 
   search: { about: 'search --k N --jsonl：检索学习材料，输出命中段落', load: () => import('./search.ts') },
   ingest: { about: 'ingest [目录]：检查学习材料（文档数、段落数、读不了的文件）', load: () => import('./ingest.ts') },
   export: { about: 'export --group 群名 --format xlsx|csv|md|json [--what reflections|quiz|points] --out 文件：导出心得、答题情况或月度积分', load: () => import('./export.ts') },
+  archive: { about: 'archive --before YYYY-MM-DD [--group 群名]：把该日期之前的心得移出 Redis，压缩保存到 dataDir/archive/（导出时照常包含）', load: () => import('./archive.ts') },
   schedules: { about: '列出定时任务、上次执行结果和下次执行时间', load: () => import('./schedules.ts') },
   whois: { about: '列出各学习群成员的 ID（配置书记、组织委员时按 ID 填写）', load: () => import('./whois.ts') },
   'console-link': { about: 'console-link --as 姓名：生成网页后台的一次性登录链接（书记、组织委员）', load: () => import('./console-link.ts') },

@@ -9,6 +9,7 @@ import { writeMarkdown } from './markdown.ts'
 import { writeXlsx } from './xlsx.ts'
 import { pointsTable, quizTable, type MsRange } from './quiz-tables.ts'
 import { writeTable } from './table.ts'
+import { withArchived } from '../reflections/archive.ts'
 
 /** Export file formats. */
 export const FORMATS = ['xlsx', 'csv', 'md', 'json'] as const
@@ -86,13 +87,14 @@ export async function* matchingReflections(deps: Pick<Deps, 'stores' | 'config'>
   const memberId = q.member?.trim()
   const member = memberId ? fold(memberId) : undefined
   const words = q.text?.trim() ? fold(q.text).split(/\s+/).filter(Boolean) : []
-  const all = deps.stores.reflections.all(group.key, {
-    ...msRange(q, tz),
-    assignmentId: q.assignmentId,
+  const filter = { ...msRange(q, tz), assignmentId: q.assignmentId }
+  // archived reflections (studybot archive) first, then those still in Redis
+  const all = withArchived(deps.config, group.key, filter, deps.stores.reflections.all(group.key, {
+    ...filter,
     // a page lives while its rows are written, long enough for V8 to promote it to the old
     // generation; smaller pages leave less garbage there (about 10 MB less peak RSS at 100,000)
     pageSize: 250,
-  })
+  }))
   for await (const r of all) {
     if (member && r.memberId !== memberId && !fold(r.memberName).includes(member)) continue
     if (words.length) {

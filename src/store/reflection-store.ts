@@ -60,6 +60,19 @@ export interface ReflectionFilter {
   pageSize?: number
 }
 
+/** A reflection with the id of its entry in the group's log (archive removes both). */
+export interface LoggedReflection {
+  logId: string
+  reflection: Reflection
+}
+
+/** Whether a reflection passes a filter's time and assignment bounds (Redis and archives alike). */
+export function matchesFilter(x: Reflection, filter: Omit<ReflectionFilter, 'pageSize'>): boolean {
+  return (filter.sinceMs === undefined || x.submittedMs >= filter.sinceMs)
+    && (filter.untilMs === undefined || x.submittedMs < filter.untilMs)
+    && (filter.assignmentId === undefined || x.assignmentId === filter.assignmentId)
+}
+
 /** Characters that count toward 字数: every code point except whitespace. */
 export function countChars(text: string): number {
   let n = 0
@@ -155,12 +168,28 @@ redis.call('DEL', KEYS[1])
 return 1
 `
 
+// Take one reflection out of Redis (it was archived); its digest goes only if it still names it.
+// KEYS: meta hash, text hash, log stream, digests hash, member list; ARGV: id, log entry id
+const removeLua = `
+local m = redis.call('HGET', KEYS[1], ARGV[1])
+if m then
+  local d = cjson.decode(m).digest
+  if d and redis.call('HGET', KEYS[4], d) == ARGV[1] then redis.call('HDEL', KEYS[4], d) end
+end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('XDEL', KEYS[3], ARGV[2])
+redis.call('LREM', KEYS[5], 1, ARGV[1])
+return 1
+`
+
 type Arg = string | Buffer
 type Scripted = Redis & {
   reflectionSubmit(...args: Arg[]): Promise<[string, string]>
   reflectionEdit(...args: Arg[]): Promise<[string, string]>
   reflectionWithdraw(...args: Arg[]): Promise<[string, string]>
   reflectionMigrate(...args: Arg[]): Promise<number>
+  reflectionRemove(...args: Arg[]): Promise<number>
 }
 
 function withScripts(redis: Redis): Scripted {
@@ -170,6 +199,7 @@ function withScripts(redis: Redis): Scripted {
     redis.defineCommand('reflectionEdit', { numberOfKeys: 4, lua: editLua })
     redis.defineCommand('reflectionWithdraw', { numberOfKeys: 4, lua: withdrawLua })
     redis.defineCommand('reflectionMigrate', { numberOfKeys: 3, lua: migrateLua })
+    redis.defineCommand('reflectionRemove', { numberOfKeys: 5, lua: removeLua })
   }
   return r
 }
@@ -322,23 +352,42 @@ export function createReflectionStore(redis: Redis, keys: Keys, clock: Clock, ti
       return getMany(group, await redis.lrange(keys.memberReflections(group, memberId), 0, -1))
     },
 
-    /** A group's reflections in submission-log order, one page at a time. */
-    async *pages(group: string, filter: ReflectionFilter = {}): AsyncGenerator<Reflection[]> {
+    /** A group's reflections in submission-log order with their log entry ids, one page at a time. */
+    async *logPages(group: string, pageSize = 1000): AsyncGenerator<LoggedReflection[]> {
       await ensureCompact(group)
-      const count = filter.pageSize ?? 1000
       let start = '-'
       for (;;) {
-        const entries = await redis.xrange(keys.reflectionLog(group), start, '+', 'COUNT', count)
+        const entries = await redis.xrange(keys.reflectionLog(group), start, '+', 'COUNT', pageSize)
         if (!entries.length) return
         const ids = entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!)
-        const page = (await getMany(group, ids)).filter((x) =>
-          (filter.sinceMs === undefined || x.submittedMs >= filter.sinceMs)
-          && (filter.untilMs === undefined || x.submittedMs < filter.untilMs)
-          && (filter.assignmentId === undefined || x.assignmentId === filter.assignmentId))
+        const found = new Map((await getMany(group, ids)).map((r) => [r.id, r]))
+        const page = entries.flatMap(([logId], i) => {
+          const reflection = found.get(ids[i]!)
+          return reflection ? [{ logId, reflection }] : []
+        })
         if (page.length) yield page
-        if (entries.length < count) return
+        if (entries.length < pageSize) return
         start = `(${entries[entries.length - 1]![0]}`
       }
+    },
+
+    /** A group's reflections in submission-log order, one page at a time. */
+    async *pages(group: string, filter: ReflectionFilter = {}): AsyncGenerator<Reflection[]> {
+      for await (const logged of store.logPages(group, filter.pageSize)) {
+        const page = logged.map((l) => l.reflection).filter((x) => matchesFilter(x, filter))
+        if (page.length) yield page
+      }
+    },
+
+    /** Take archived reflections out of Redis (idempotent: one already gone is skipped). */
+    async remove(group: string, items: { logId: string; id: string; memberId: string }[]): Promise<void> {
+      if (!items.length) return
+      const pipe = redis.pipeline() as unknown as Scripted
+      for (const it of items) {
+        pipe.reflectionRemove(keys.reflectionMeta(group), keys.reflectionText(group), keys.reflectionLog(group),
+          keys.reflectionDigests(group), keys.memberReflections(group, it.memberId), it.id, it.logId)
+      }
+      for (const [err] of (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? []) if (err) throw err
     },
 
     /** Every reflection of a group matching the filter, one at a time. */
