@@ -46,11 +46,11 @@ export function createQuestionLog(redis: Redis, keys: Keys, clock: Clock) {
     recent: (group: string, n = 50) => read(keys.askedQuestions(group), n),
     /** The newest refused questions of a group. */
     refused: (group: string, n = KEPT_QUESTIONS) => read(keys.refusedQuestions(group), n),
-    /** The member's newest answered question in the group, if asked at or after `since` (what a "不对" is about). */
-    async lastAnswered(group: string, memberId: string, since: number): Promise<LoggedQuestion | undefined> {
+    /** The member's newest question in the group, if asked at or after `since` (what a "不对" is about). */
+    async lastAsked(group: string, memberId: string, since: number): Promise<LoggedQuestion | undefined> {
       for (const q of await read(keys.askedQuestions(group), KEPT_QUESTIONS)) {
         if (q.at < since) return undefined
-        if (q.memberId === memberId) return q.answered ? q : undefined
+        if (q.memberId === memberId) return q
       }
       return undefined
     },

@@ -114,6 +114,8 @@ describe('questions the bot could not answer well', () => {
     const [ack] = await h.say('小刚', '「学习助手：第七条 预备党员的预备期为一年……」\n- - - - - - - - - - - - - - -\n不对', { mention: true })
     expect(ack.text).toContain('已记下“预备党员的预备期是多久？”没有答好')
     await h.say('小明', '党员活动经费怎么报销？', { mention: true })
+    const [already] = await h.say('小明', '没答上', { mention: true })
+    expect(already.text).toContain('“党员活动经费怎么报销？”已记入未答问题')
     await h.say('小红', '党员活动经费怎么报销', { mention: true })
 
     const [list] = await h.say('张书记', '#未答问题')
