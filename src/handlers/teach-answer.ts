@@ -41,7 +41,8 @@ export const teachAnswer: Handler = command({ name: '教', action: 'teach', exam
     question: req.question,
     answer: resolved.answer,
     ...(resolved.kind === 'passage' ? { citation: resolved.citation, doc: resolved.doc } : {}),
-    by: { id: ctx.sender.id, name: ctx.sender.name },
+    // the config's label for the secretary (a nickname is the member's own choice), else the display name
+    by: { id: ctx.sender.id, name: group.secretaries.find((p) => p.id === ctx.sender.id)?.name ?? ctx.sender.name },
   })
   await ctx.reply([
     `${entry.replaced ? `已更新第 ${entry.id} 条（同一个问题原来的答案已替换）` : `已记下第 ${entry.id} 条`}。以后有人问“${short(req.question, 40)}”或意思相近的问题，我会这样回答：`,
