@@ -29,6 +29,8 @@ await build({
 })
 // files read at run time next to their module (src/console/assets.ts looks in <dir of the bundle>/assets)
 fs.cpSync(path.join(root, 'src', 'console', 'assets'), path.join(next, 'assets'), { recursive: true })
+// the thesaurus and the answerability coefficients (src/materials/thesaurus.ts looks in <dir of the bundle>/builtin)
+fs.cpSync(path.join(root, 'src', 'materials', 'builtin'), path.join(next, 'builtin'), { recursive: true })
 if (fs.existsSync(dist)) fs.renameSync(dist, old)
 fs.renameSync(next, dist)
 fs.rmSync(old, { recursive: true, force: true })

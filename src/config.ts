@@ -56,6 +56,8 @@ const schema = z.strictObject({
   }).default({ name: '学习助手', sendIntervalMs: 1000, maxMessageBytes: 2000, sendRetries: 3, maxMessageAgeSeconds: 300 }),
   timezone: z.string().default('Asia/Shanghai').refine(isTimeZone, '不是有效的时区名，例如 Asia/Shanghai'),
   materials: z.string().min(1).default('materials'),
+  /** A branch's own interchangeable words, one group per list (added to the built-in thesaurus). */
+  synonyms: z.array(z.array(z.string().trim().min(1, '同义词不能为空')).min(2, '每组同义词至少要两个词')).default([]),
   dataDir: z.string().min(1).default('.studybot'),
   groups: z.array(groupSchema).min(1, '至少需要配置一个学习群'),
   members: z.record(z.string(), z.string()).default({}),

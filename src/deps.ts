@@ -20,6 +20,7 @@ import { createAnswerMarks, type AnswerMarks } from './store/answer-marks.ts'
 import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts'
 import { createTaughtAnswers, type TaughtAnswers } from './store/taught-answers.ts'
 import { createQuestionLog, type QuestionLog } from './store/question-log.ts'
+import { createLastAnswers, type LastAnswers } from './store/last-answers.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -41,6 +42,8 @@ export interface Stores {
   points: PointsStore
   /** Answers members marked as wrong. */
   answerMarks: AnswerMarks
+  /** The passage of each member's last answer, for 原文. */
+  lastAnswers: LastAnswers
   /** Each group's member ledger (党员台账). */
   ledger: LedgerStore
   /** Question–answer pairs secretaries taught the bot (#教). */
@@ -59,7 +62,7 @@ export interface MaterialsDeps {
   /** OpenAI-compatible client when `llm` is configured; settings are in config.llm. */
   llm?: OpenAI
   /** Present when Redis is: question rate and daily LLM budget. */
-  stores?: Pick<Stores, 'askLimits'>
+  stores?: Pick<Stores, 'askLimits'> & Partial<Pick<Stores, 'lastAnswers'>>
 }
 
 /** Everything a component needs, built once by createDeps and passed down. */
@@ -100,6 +103,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     quiz: createQuizStore(redis, keys),
     points: createPointsStore(redis, keys, clock, config.timezone),
     answerMarks: createAnswerMarks(redis, keys, clock),
+    lastAnswers: createLastAnswers(redis, keys),
     ledger: createLedgerStore(redis, keys, clock),
     taught: createTaughtAnswers(redis, keys, clock),
     questionLog: createQuestionLog(redis, keys, clock),
@@ -114,8 +118,8 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
 export async function createMaterialsDeps(o: DepsOptions & { redis?: Redis }): Promise<MaterialsDeps> {
   const keys = o.keys ?? createKeys()
   const clock = o.clock ?? systemClock
-  const askLimits = o.redis ? createAskLimits(o.redis, keys, clock, o.config.timezone) : undefined
-  return { ...await materialsPart(o, keys, clock), ...(askLimits ? { stores: { askLimits } } : {}) }
+  const stores = o.redis ? { askLimits: createAskLimits(o.redis, keys, clock, o.config.timezone), lastAnswers: createLastAnswers(o.redis, keys) } : undefined
+  return { ...await materialsPart(o, keys, clock), ...(stores ? { stores } : {}) }
 }
 
 async function materialsPart(o: DepsOptions & { redis?: Redis }, keys: Keys, clock: Clock) {

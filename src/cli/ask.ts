@@ -47,7 +47,7 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   const answer = async (q: string) => {
     // as in chat: the FAQ files of the folder first (taught answers live in Redis, per group)
     const reply = await answerQuestion(deps, { question: q, memberId: 'cli' }, { first: () => answerFromFaq(deps, q) })
-    const r = 'limited' in reply ? { answered: false, text: reply.limited, sources: [] } : reply
+    const r = 'limited' in reply ? { answered: false, text: reply.limited, sources: [] } : { answered: reply.answered, text: reply.text, sources: reply.sources }
     if (values.jsonl) process.stdout.write(`${JSON.stringify({ q, ...r })}\n`)
     else process.stdout.write(`${r.text}\n${positionals.length ? '' : '\n'}`)
   }

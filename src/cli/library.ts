@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../log.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
 import { createLibrary, type FolderLibrary } from '../materials/library.ts'
 import { deferredLibrary } from '../materials/deferred-library.ts'
+import { thesaurusWith } from '../materials/thesaurus.ts'
 
 /**
  * The bot's materials folder, watched for changes once loaded. It loads on first need (a
@@ -13,7 +14,7 @@ import { deferredLibrary } from '../materials/deferred-library.ts'
  * `studybot start` then asks for it in the background.
  */
 export function openLibrary(config: Config, log: Logger): MaterialLibrary {
-  return deferredLibrary(() => createLibrary({ dir: config.materials, log, watch: true }))
+  return deferredLibrary(() => createLibrary({ dir: config.materials, log, watch: true, thesaurus: thesaurusWith(config.synonyms) }))
 }
 
 /** Config and library for a materials CLI command (search, ask, ingest). */
@@ -37,6 +38,6 @@ export async function openCliMaterials(flags: { config?: string; materials?: str
     : loadCliConfig(flags.config, env)
   const config: Config = flags.materials ? { ...base, materials: path.resolve(flags.materials) } : base
   const log = createLogger({ fd: 2, level: env.LOG_LEVEL ?? 'error', pretty: false })
-  const library = await createLibrary({ dir: config.materials, log, onProgress })
+  const library = await createLibrary({ dir: config.materials, log, onProgress, thesaurus: thesaurusWith(config.synonyms) })
   return { config, library, log }
 }

@@ -8,6 +8,7 @@ import { questionText } from '../quiz/round-text.ts'
 import { shownAnswer } from '../quiz/judge-answer.ts'
 import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
+import { thesaurusWith } from '../materials/thesaurus.ts'
 
 const usage = `用法：
   studybot quiz import 题库.xlsx|题库.csv --group <群名|群ID>   导入题库（表头：${BANK_HEADER}）
@@ -59,7 +60,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
 
     const n = Number(values.n ?? 5)
     if (!Number.isInteger(n) || n < 1 || n > 50) throw new UsageError('--n 应为 1 到 50 的整数')
-    const { deps, close } = await openDeps(config, log, { persistent: true, library: () => createLibrary({ dir: config.materials, log }) })
+    const { deps, close } = await openDeps(config, log, { persistent: true, library: () => createLibrary({ dir: config.materials, log, thesaurus: thesaurusWith(config.synonyms) }) })
     try {
       const next = await upcomingQuestions(deps, group, n)
       process.stdout.write(next.length

@@ -1,39 +1,37 @@
-import type { Answer, Hit } from './types.ts'
-import { cleanQuery, type CleanQuery } from './query.ts'
+import type { Answer, Hit, Passage } from './types.ts'
+import { isAnswerable, type AnswerabilityModel } from './answerability.ts'
+import { parseQuestion, type ParsedQuestion } from './question.ts'
 import { matchForm } from './tokenize.ts'
 
-/** Lowest search scores at which the materials are taken to answer a question, by question form. */
-export interface AnswerThresholds {
-  /** A pasted quiz sentence (blanks, options): its wording is in the materials nearly verbatim if they answer it. */
-  quiz: number
-  /** A member's own question: short and reworded, so less of it is found verbatim. */
-  natural: number
+/** Shown under a short answer: the whole article is one reply away. */
+export const FULL_TEXT_HINT = '回复“原文”可看完整条文'
+
+export interface ExtractiveOptions {
+  /** Longest excerpt when a hit carries no answer span (a passage found by meaning only). */
+  answerChars: number
+  model?: AnswerabilityModel
 }
 
 /**
- * Chosen in bench/qa.ts on the tuning half of qa-dev: the quiz value refuses most of
- * qa-dev-unanswerable (near-copies of sentences in the materials with other words in the blank)
- * while answering nearly all answerable quiz questions; the natural value sits below the lowest
- * score of an answerable natural question, with room for paraphrases.
+ * The reply to a question: the answering sentence or two of the best passage (usually under 120
+ * characters), its citation and how to get the whole article; the whole passage when the member asked
+ * for 原文/全文; or an honest refusal when the answerability model says the materials do not answer it.
  */
-export const ANSWER_THRESHOLDS: AnswerThresholds = { quiz: 0.5, natural: 0.4 }
-
-/** Whether a best hit scoring `score` is good enough to answer `query` from. */
-export function isConfident(query: CleanQuery, score: number, thresholds: AnswerThresholds = ANSWER_THRESHOLDS): boolean {
-  return score >= (query.quiz ? thresholds.quiz : thresholds.natural)
+export function extractiveAnswer(question: string | ParsedQuestion, hits: readonly Hit[], opts: ExtractiveOptions): Answer {
+  const best = hits[0]
+  const query = typeof question === 'string' ? parseQuestion(question) : question
+  if (!best || !isAnswerable(query, hits, opts.model)) return notFound(hits)
+  return fromPassage(best.passage, query.full ? undefined : (best.span?.text || excerpt(best.passage.text, query.text, Math.min(opts.answerChars, 150))))
 }
 
-/** The reply to a question: sentences of the best passage and its citation, or an honest refusal. */
-export function extractiveAnswer(question: string, hits: readonly Hit[], opts: { answerChars: number }): Answer {
-  const best = hits[0]
-  const query = cleanQuery(question)
-  if (!best || !isConfident(query, best.score)) return notFound(hits)
-  const { passage } = best
-  const body = query.full ? passage.text : excerpt(passage.text, query.text, opts.answerChars)
+/** An answer from one passage: `short` (an excerpt) with the citation and the 原文 hint, or the whole passage. */
+export function fromPassage(passage: Passage, short?: string): Answer {
+  const fullText = !short || short === passage.text
   return {
     answered: true,
-    text: `${body}\n——${passage.citation}`,
+    text: fullText ? `${passage.text}\n——${passage.citation}` : `${short}\n——${passage.citation}\n${FULL_TEXT_HINT}`,
     sources: [{ doc: passage.doc, citation: passage.citation }],
+    passage,
   }
 }
 

@@ -1,11 +1,11 @@
 import type { MaterialsDeps } from '../deps.ts'
 import type { GroupConfig } from '../config.ts'
-import type { Answer } from './types.ts'
-import { extractiveAnswer } from './answer-extractive.ts'
+import type { Answer, Passage } from './types.ts'
+import { extractiveAnswer, fromPassage } from './answer-extractive.ts'
 import { llmAnswer, rewriteQueries } from './answer-llm.ts'
 import { fuseHits, usableRewrites } from './rewrite-fusion.ts'
 import type { Hit } from './types.ts'
-import { cleanQuery } from './query.ts'
+import { parseQuestion } from './question.ts'
 
 /** What answerQuestion needs: full Deps qualify; without stores no limits apply (offline CLI). */
 export type AskDeps = MaterialsDeps
@@ -30,6 +30,7 @@ export interface AnswerOptions {
 
 const PRIVATE = 'private'
 const TOO_OFTEN = '提问有点频繁了，请稍等一分钟再问。'
+const NOTHING_TO_EXPAND = '请先提问，收到回答后再回复“原文”查看完整条文。'
 const BUDGET_SPENT = '（今天的智能解答次数已用完，以下为学习材料原文摘录。）'
 
 /**
@@ -53,10 +54,15 @@ export async function answerQuestion(deps: AskDeps, input: Question, opts: Answe
   const first = await opts.first?.()
   if (first) return first
 
-  let hits = await deps.library.search(input.question, { k: 5, docs: input.group?.materials })
-  if (deps.llm && config.llm?.rewriteQueries && !cleanQuery(input.question).quiz) hits = await withRewrites(deps, input, hits, group)
-  const extractive = extractiveAnswer(input.question, hits, { answerChars: config.ask.answerChars })
-  if (!extractive.answered || !deps.llm || !config.llm || cleanQuery(input.question).full) return extractive
+  // one parse per question, with the library's documents (so it can tell which one the question names)
+  await deps.library.ready()
+  const parsed = deps.library.parse ? deps.library.parse(input.question) : parseQuestion(input.question)
+  if (parsed.fullOnly) return fullTextOfLast(deps, group, input.memberId)
+  let hits = await deps.library.search(parsed, { k: 5, docs: input.group?.materials })
+  if (deps.llm && config.llm?.rewriteQueries && !parsed.quiz) hits = await withRewrites(deps, input, hits, group)
+  const extractive = extractiveAnswer(parsed, hits, { answerChars: config.ask.answerChars })
+  if (extractive.passage) await rememberAnswer(deps, group, input.memberId, extractive.passage)
+  if (!extractive.answered || !deps.llm || !config.llm || parsed.full) return extractive
 
   if (limits) {
     try {
@@ -97,5 +103,25 @@ async function withRewrites(deps: AskDeps, input: Question, own: Hit[], group: s
   } catch (err) {
     log.warn({ err, group }, 'query rewriting failed, searching the question alone')
     return own
+  }
+}
+
+/** "原文" after an answer: the whole passage that answer came from. */
+async function fullTextOfLast(deps: AskDeps, group: string, memberId: string): Promise<Answer> {
+  let from
+  try {
+    from = await deps.stores?.lastAnswers?.recall(group, memberId)
+  } catch (err) {
+    deps.log.warn({ err, group }, 'last answer unavailable for 原文')
+  }
+  const passage = from && deps.library.passages(from.doc).find((p) => p.index === from.index)
+  return passage ? fromPassage(passage) : { answered: false, text: NOTHING_TO_EXPAND, sources: [] }
+}
+
+async function rememberAnswer(deps: AskDeps, group: string, memberId: string, passage: Passage): Promise<void> {
+  try {
+    await deps.stores?.lastAnswers?.remember(group, memberId, { doc: passage.doc, index: passage.index })
+  } catch (err) {
+    deps.log.warn({ err, group }, 'last answer not kept; 原文 will not find it')
   }
 }

@@ -1,4 +1,5 @@
 import type { Hit, MaterialLibrary, Passage, SearchOptions } from './types.ts'
+import { parseQuestion, type ParsedQuestion } from './question.ts'
 
 /**
  * A library that loads on first need: the first search (or ready()) reads the folder and builds
@@ -24,9 +25,11 @@ export function deferredLibrary(load: () => Promise<MaterialLibrary>): MaterialL
   ))
 
   return {
-    async search(query: string, opts?: SearchOptions): Promise<Hit[]> {
+    async search(query: string | ParsedQuestion, opts?: SearchOptions): Promise<Hit[]> {
       return (await ready()).search(query, opts)
     },
+    // before the load, no documents can be named yet: call ready() first to parse with them
+    parse: (question: string) => loaded?.parse?.(question) ?? parseQuestion(question),
     documents: () => loaded?.documents() ?? [],
     passages: (doc: string): Passage[] => loaded?.passages(doc) ?? [],
     skipped: () => loaded?.skipped?.() ?? [],

@@ -5,7 +5,7 @@ import type { Redis } from '../store/redis.ts'
 import type { Keys } from '../store/keys.ts'
 import type { Hit, MaterialLibrary, Passage, SearchOptions } from './types.ts'
 import { createEmbedder, type Embedder } from './embeddings.ts'
-import { cleanQuery } from './query.ts'
+import { parseQuestion, type ParsedQuestion } from './question.ts'
 
 export interface HybridOptions {
   embedder: Embedder
@@ -67,14 +67,15 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
   }
 
   return {
-    async search(query: string, so: SearchOptions = {}): Promise<Hit[]> {
+    async search(query: string | ParsedQuestion, so: SearchOptions = {}): Promise<Hit[]> {
       const k = so.k ?? 5
-      const lexical = await library.search(query, { ...so, k: Math.max(k, depth) })
-      if (cleanQuery(query).quiz || !query.trim()) return lexical.slice(0, k)
+      const parsed = typeof query === 'string' ? (library.parse?.(query) ?? parseQuestion(query)) : query
+      const lexical = await library.search(parsed, { ...so, k: Math.max(k, depth) })
+      if (parsed.quiz || !parsed.raw.trim()) return lexical.slice(0, k)
       const passages = inScope(so.docs)
       let cos: Float32Array
       try {
-        cos = await deadline(similarities(query, passages), waitMs)
+        cos = await deadline(similarities(parsed.raw, passages), waitMs)
       } catch (err) {
         log.warn({ err, model: embedder.model }, 'vector ranking unavailable, lexical results')
         return lexical.slice(0, k)
@@ -92,6 +93,7 @@ export function withHybridRanking(library: MaterialLibrary, opts: HybridOptions)
         if (!closed) throw err
       }
     },
+    parse: (question: string) => library.parse?.(question) ?? parseQuestion(question),
     documents: () => library.documents(),
     passages: (doc: string) => library.passages(doc),
     skipped: () => library.skipped?.() ?? [],
@@ -129,20 +131,23 @@ function fuse(lexical: readonly Hit[], passages: readonly Passage[], cos: Float3
   const cutoff = sorted[Math.max(0, sorted.length - depth)]!
   const vec = (c: number) => (median < 1 ? Math.max(0, (c - median) / (1 - median)) : 0)
 
-  const byPassage = new Map<Passage, { lex: number; vec: number }>()
+  const byPassage = new Map<Passage, { lex: number; vec: number; hit?: Hit }>()
   const at = new Map<Passage, number>()
   passages.forEach((p, i) => at.set(p, i))
   for (const h of lexical) {
     const i = at.get(h.passage)
-    byPassage.set(h.passage, { lex: h.score, vec: i === undefined ? 0 : vec(cos[i]!) })
+    byPassage.set(h.passage, { lex: h.score, vec: i === undefined ? 0 : vec(cos[i]!), hit: h })
   }
   passages.forEach((p, i) => {
     if (cos[i]! >= cutoff && !byPassage.has(p)) byPassage.set(p, { lex: 0, vec: vec(cos[i]!) })
   })
   return [...byPassage]
-    .map(([passage, s]) => ({ passage, score: Math.max(s.lex, s.vec), both: s.lex + s.vec }))
+    .map(([passage, s]) => ({ passage, score: Math.max(s.lex, s.vec), both: s.lex + s.vec, s }))
     .sort((a, b) => b.score - a.score || b.both - a.both)
-    .map(({ passage, score }) => ({ passage, score }))
+    .map(({ passage, score, s }) => ({
+      ...s.hit, passage, score, vector: s.vec,
+      ...(s.hit?.stages ? { stages: [...s.hit.stages, { stage: 'vector' as const, value: s.vec, score }] } : {}),
+    }))
 }
 
 /** What is embedded for a passage: its citation (title and headings) and its text. */

@@ -3,13 +3,16 @@ import type { Logger } from '../log.ts'
 import type { Hit, MaterialLibrary, Passage, SearchOptions } from './types.ts'
 import { loadFolder, type LoadedDocument, type SkippedFile } from './load-folder.ts'
 import { buildSearchIndex, DEFAULT_RANKING, type RankingOptions, type SearchIndex } from './search-index.ts'
-import { cleanQuery } from './query.ts'
 import type { FaqEntry } from './faq-file.ts'
+import { parseQuestion, type ParsedQuestion } from './question.ts'
+import { buildCatalog, type DocumentCatalog } from './document-catalog.ts'
+import { builtInThesaurus, type Thesaurus } from './thesaurus.ts'
 
 /** A MaterialLibrary that also tells which files it skipped and can be reloaded by hand. */
 export interface FolderLibrary extends MaterialLibrary {
   skipped(): SkippedFile[]
   faq(): FaqEntry[]
+  parse(question: string): ParsedQuestion
   /** Re-read the folder now (the watcher does this by itself after changes). */
   reload(): Promise<void>
 }
@@ -22,6 +25,8 @@ export interface LibraryOptions {
   /** Quiet period after the last change before reloading. */
   debounceMs?: number
   ranking?: RankingOptions
+  /** Thesaurus for questions (default: the built-in one). */
+  thesaurus?: Thesaurus
   onProgress?: (done: number, total: number, doc: string) => void
 }
 
@@ -32,6 +37,8 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
   let skipped: SkippedFile[] = []
   let faq: FaqEntry[] = []
   let index: SearchIndex = buildSearchIndex([], opts.ranking ?? DEFAULT_RANKING)
+  const thesaurus = opts.thesaurus ?? builtInThesaurus()
+  let catalog: DocumentCatalog = buildCatalog([], thesaurus)
   let watcher: fs.FSWatcher | undefined
   let timer: NodeJS.Timeout | undefined
   let loading: Promise<void> = Promise.resolve()
@@ -41,6 +48,7 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
     const folder = await loadFolder(dir, { onProgress: opts.onProgress })
     const passages = folder.documents.flatMap((d) => d.passages)
     index = buildSearchIndex(passages, opts.ranking ?? DEFAULT_RANKING)
+    catalog = buildCatalog(passages, thesaurus)
     documents = folder.documents
     skipped = folder.skipped
     faq = folder.faq
@@ -65,9 +73,11 @@ export async function createLibrary(opts: LibraryOptions): Promise<FolderLibrary
   }
 
   return {
-    async search(query: string, so: SearchOptions = {}): Promise<Hit[]> {
-      return index.search(cleanQuery(query), so.k ?? 5, so.docs ? new Set(so.docs) : undefined)
+    async search(query: string | ParsedQuestion, so: SearchOptions = {}): Promise<Hit[]> {
+      const parsed = typeof query === 'string' ? parseQuestion(query, { catalog, thesaurus }) : query
+      return index.search(parsed, so.k ?? 5, so.docs ? new Set(so.docs) : undefined, { explain: so.explain })
     },
+    parse: (question: string) => parseQuestion(question, { catalog, thesaurus }),
     documents: () => documents.map((d) => ({ doc: d.doc, title: d.title, passages: d.passages.length })),
     passages: (doc: string): Passage[] => documents.find((d) => d.doc === doc)?.passages ?? [],
     skipped: () => skipped,

@@ -1,5 +1,5 @@
 import type { Hit } from './types.ts'
-import { expandSynonyms } from './synonyms.ts'
+import { builtInThesaurus } from './thesaurus.ts'
 
 // a document named in a query: 《…》, or a name ending in a document type (…条例, …工作报告)
 const NAMED = /《([^》]{2,40})》|([\u3400-\u9fff]{2,24}?(?:章程|条例|规定|办法|细则|准则|决定|决议|报告|意见|建议|纲要|规划|通知))/g
@@ -11,7 +11,7 @@ const bare = (title: string) => title.replace(/[（(][^）)]*[）)]/g, '').trim(
  */
 export function usableRewrites(queries: readonly string[], titles: readonly string[]): { kept: string[]; dropped: string[] } {
   const known = (name: string) => titles.some((t) => t.includes(name) || name.includes(bare(t)))
-    || expandSynonyms(name).some((s) => titles.some((t) => t.includes(s)))
+    || builtInThesaurus().expand(name).some((s) => titles.some((t) => t.includes(s)))
   const kept: string[] = []
   const dropped: string[] = []
   for (const q of queries) {

@@ -1,5 +1,6 @@
-import type { Hit, Passage } from './types.ts'
-import type { BlankContext, CleanQuery } from './query.ts'
+import type { Hit, Passage, StageScore } from './types.ts'
+import { bestSpan, DEFAULT_SPAN, type AnswerSpan, type SpanOptions, type WeightedTerms } from './answer-span.ts'
+import type { BlankContext, ParsedQuestion } from './question.ts'
 import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
 
 /** Ranking settings; the defaults are the ones bench/qa.ts measured best. */
@@ -44,6 +45,13 @@ export interface RankingOptions {
    * capped at this multiple of the average passage length; 0 = no cap.
    */
   enumLengthCap: number
+  /** When the question names a document (二十大报告, 2024年政府工作报告), passages of other documents keep this share of their score. */
+  otherDocShare: number
+  /** How many of the best candidates get an answer span (their best sentence). */
+  spanDepth: number
+  /** Share of a member's question's score given to its best sentence's coverage (and answer type); 0 = spans do not rank. */
+  spanWeight: number
+  span: SpanOptions
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -64,13 +72,22 @@ export const DEFAULT_RANKING: RankingOptions = {
   leadWeight: 5,
   leadMax: 110,
   enumLengthCap: 0,
+  otherDocShare: 0.5,
+  spanDepth: 20,
+  spanWeight: 0.2,
+  span: DEFAULT_SPAN,
 }
 
 /** An inverted index over passages with BM25F-style scoring. */
 export interface SearchIndex {
   readonly passages: readonly Passage[]
-  /** Hits best first; `score` is about the share of the question's weighted terms found (1 = all). */
-  search(query: CleanQuery, k: number, docs?: ReadonlySet<string>): Hit[]
+  /**
+   * Hits best first; `score` is about the share of the question's weighted terms found (1 = all). The
+   * best few carry their answer span; with `explain`, each hit tells what every ranking stage made of it.
+   */
+  search(query: ParsedQuestion, k: number, docs?: ReadonlySet<string>, opts?: { explain?: boolean }): Hit[]
+  /** The question's terms weighted by IDF, as ranking and answer spans use them. */
+  terms(query: ParsedQuestion): WeightedTerms
 }
 
 interface Postings { ids: Int32Array; tfs: Float32Array; n: number; lead?: Uint8Array }
@@ -124,74 +141,136 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     return Math.log(1 + (n - df + 0.5) / (df + 0.5))
   }
 
-  return {
-    passages,
-    search(query, k, docs) {
-      const weights = new Map<string, number>()
-      const put = (text: string, w: number) => {
-        for (const t of tokenize(text)) weights.set(t, Math.max(weights.get(t) ?? 0, w))
+  /** The question's terms: own words at 1, thesaurus terms and option texts lower; with their IDF mass. */
+  const queryTerms = (query: ParsedQuestion) => {
+    const weights = new Map<string, number>()
+    const put = (text: string, w: number) => {
+      for (const t of tokenize(text)) weights.set(t, Math.max(weights.get(t) ?? 0, w))
+    }
+    for (const o of query.options) put(o, opts.optionWeight)
+    for (const e of query.expansions) put(e, opts.synonymWeight)
+    put(query.text, 1)
+    let max = 0
+    let coordTotal = 0
+    // a lone character the index has never seen (交 in 党费什么时候交) says little; do not count it
+    for (const [t, w] of weights) {
+      if (w === 1 && (t.length > 1 || postings.has(t))) {
+        max += idf(t)
+        coordTotal += opts.coordinationBy === 'idf' ? idf(t) : 1
       }
-      for (const o of query.options) put(o, opts.optionWeight)
-      for (const e of query.expansions) put(e, opts.synonymWeight)
-      put(query.text, 1)
-      let max = 0
-      let coordTotal = 0
-      // a lone character the index has never seen (交 in 党费什么时候交) says little; do not count it
-      for (const [t, w] of weights) {
-        if (w === 1 && (t.length > 1 || postings.has(t))) {
-          max += idf(t)
-          coordTotal += opts.coordinationBy === 'idf' ? idf(t) : 1
-        }
-      }
-      if (max === 0 || n === 0) return []
+    }
+    return { weights, max, coordTotal }
+  }
 
-      const touched: number[] = []
-      let termNo = 0
-      docCover.fill(0)
-      docSeen.fill(-1)
-      for (const [t, w] of weights) {
-        const list = postings.get(t)
-        termNo++
-        if (!list) continue
-        const weight = w * idf(t)
-        const coord = w === 1 ? (opts.coordinationBy === 'idf' ? idf(t) : 1) : 0
-        for (let i = 0; i < list.n; i++) {
-          const id = list.ids[i]!
-          const f = list.tfs[i]!
-          if (scores[id] === 0) touched.push(id)
-          matched[id] += coord
-          const d = docOf[id]!
-          if (w === 1 && docSeen[d] !== termNo) { docSeen[d] = termNo; docCover[d] += idf(t) }
-          scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1)
-        }
+  const weighted = (query: ParsedQuestion): WeightedTerms => {
+    const { weights, max } = queryTerms(query)
+    return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max }
+  }
+
+  /** Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document share. */
+  const lexical = (query: ParsedQuestion, docs: ReadonlySet<string> | undefined, explain: boolean): Candidate[] => {
+    const { weights, max, coordTotal } = queryTerms(query)
+    if (max === 0 || n === 0) return []
+    const touched: number[] = []
+    let termNo = 0
+    docCover.fill(0)
+    docSeen.fill(-1)
+    for (const [t, w] of weights) {
+      const list = postings.get(t)
+      termNo++
+      if (!list) continue
+      const weight = w * idf(t)
+      const coord = w === 1 ? (opts.coordinationBy === 'idf' ? idf(t) : 1) : 0
+      for (let i = 0; i < list.n; i++) {
+        const id = list.ids[i]!
+        const f = list.tfs[i]!
+        if (scores[id] === 0) touched.push(id)
+        matched[id] += coord
+        const d = docOf[id]!
+        if (w === 1 && docSeen[d] !== termNo) { docSeen[d] = termNo; docCover[d] += idf(t) }
+        scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1)
       }
-      const hits: { id: number; score: number }[] = []
-      for (const id of touched) {
+    }
+    const named = query.docHints.length ? new Set(query.docHints) : undefined
+    const out: Candidate[] = []
+    for (const id of touched) {
+      if (!docs || docs.has(passages[id]!.doc)) {
+        const bm25 = scores[id]! / max
         const coord = opts.coordination ? Math.min(1, matched[id]! / coordTotal) ** opts.coordination : 1
         const prior = opts.docPrior ? (docCover[docOf[id]!]! / max) ** opts.docPrior : 1
-        if (!docs || docs.has(passages[id]!.doc)) hits.push({ id, score: prior * coord * scores[id]! / max })
-        scores[id] = 0
-        matched[id] = 0
-      }
-      const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
-      const candidates = topK(hits, Math.max(k, opts.rerankDepth))
-      if (opts.phraseWeight > 0 && segments.length) {
-        for (const h of candidates) {
-          h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * Math.max(...forms[h.id]!.map((w) => phraseCoverage(segments, w)))
+        // a document the question names: passages of the others keep only a share of their score
+        const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare : 1
+        const c: Candidate = { id, score: share * prior * coord * bm25, share }
+        if (explain) {
+          c.stages = [
+            { stage: 'bm25', value: bm25, score: bm25 },
+            { stage: 'coordination', value: coord, score: coord * bm25 },
+            { stage: 'docPrior', value: prior, score: prior * coord * bm25 },
+            { stage: 'namedDoc', value: share, score: c.score },
+          ]
         }
+        out.push(c)
       }
-      if (opts.blankWeight > 0 && query.blanks.length) {
-        const options = query.options.map(flatForm).filter(Boolean)
-        const gap = options.length ? Math.max(...options.map((o) => o.length)) + 4 : opts.blankGap
-        for (const h of candidates) {
-          const align = blankAlignment(query.blanks, matchForm(passages[h.id]!.text), options, gap)
-          h.score = (1 - opts.blankWeight) * h.score + opts.blankWeight * align
-        }
-      }
-      return topK(candidates, k).map((h) => ({ passage: passages[h.id]!, score: h.score }))
+      scores[id] = 0
+      matched[id] = 0
+    }
+    return out
+  }
+
+  /** Stage 2, phrase coverage: mixed in for the best candidates (runs of the question found verbatim within two sentences). */
+  const phrase = (query: ParsedQuestion, candidates: Candidate[]) => {
+    const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
+    if (!(opts.phraseWeight > 0) || !segments.length) return
+    for (const h of candidates) {
+      const value = Math.max(...forms[h.id]!.map((w) => phraseCoverage(segments, w)))
+      h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * h.share * value
+      h.stages?.push({ stage: 'phrase', value, score: h.score })
+    }
+  }
+
+  /** Stage 3, blank alignment (pasted quiz questions only). */
+  const blanks = (query: ParsedQuestion, candidates: Candidate[]) => {
+    if (!(opts.blankWeight > 0) || !query.blanks.length) return
+    const options = query.options.map(flatForm).filter(Boolean)
+    const gap = options.length ? Math.max(...options.map((o) => o.length)) + 4 : opts.blankGap
+    for (const h of candidates) {
+      const value = blankAlignment(query.blanks, matchForm(passages[h.id]!.text), options, gap)
+      h.score = (1 - opts.blankWeight) * h.score + opts.blankWeight * h.share * value
+      h.stages?.push({ stage: 'blanks', value, score: h.score })
+    }
+  }
+
+  /** Stage 4, answer span: each of the best candidates' best sentence (see answer-span.ts), its coverage mixed in. */
+  const spans = (query: ParsedQuestion, candidates: Candidate[]) => {
+    const terms = weighted(query)
+    const depth = Math.min(candidates.length, opts.spanDepth)
+    for (const h of candidates.slice(0, depth)) {
+      h.span = bestSpan(passages[h.id]!.text, query, terms, tokenize, opts.span)
+      if (query.quiz || !(opts.spanWeight > 0)) continue
+      const value = h.span.coverage + (h.span.typeFound ? opts.span.typeBonus : 0)
+      h.score = (1 - opts.spanWeight) * h.score + opts.spanWeight * h.share * value
+      h.stages?.push({ stage: 'span', value, score: h.score })
+    }
+  }
+
+  return {
+    passages,
+    search(query, k, docs, so = {}) {
+      const pool = lexical(query, docs, Boolean(so.explain))
+      const candidates = topK(pool, Math.max(k, opts.rerankDepth))
+      phrase(query, candidates)
+      blanks(query, candidates)
+      topK(candidates, candidates.length)
+      spans(query, candidates)
+      return topK(candidates, k).map((h) => ({
+        passage: passages[h.id]!, score: h.score, ...(h.span ? { span: h.span } : {}), ...(h.stages ? { stages: h.stages } : {}),
+      }))
     },
+    terms: weighted,
   }
 }
+
+interface Candidate { id: number; score: number; share: number; stages?: StageScore[]; span?: AnswerSpan }
 
 /**
  * A passage's lead sentence: its text up to the first 。：；！？ or line end, without a leading

@@ -16,6 +16,8 @@ export function createKeys(prefix = 'studybot') {
     seenNames: (g: string) => `${group(g)}:seen-names`,
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
     llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
+    /** The passage a member's last answer came from (for 原文). */
+    lastAnswer: (g: string, memberId: string) => `${group(g)}:last-answer:${memberId}`,
     embedding: (model: string, digest: string) => `${prefix}:embedding:${model}:${digest}`,
     /** Answers members marked as wrong (WeCom feedback), newest first. */
     answerMarks: (g: string) => `${group(g)}:answer-marks`,

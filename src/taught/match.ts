@@ -1,5 +1,5 @@
-import { cleanQuery } from '../materials/query.ts'
-import { SYNONYM_GROUPS } from '../materials/synonyms.ts'
+import { parseQuestion } from '../materials/question.ts'
+import { builtInThesaurus } from '../materials/thesaurus.ts'
 import { matchForm, sharedJieba } from '../materials/tokenize.ts'
 
 /**
@@ -20,7 +20,7 @@ export interface QuestionShape {
 }
 
 // every member of a synonym group becomes the group's token, longest terms first
-const folds = SYNONYM_GROUPS.flatMap((group, i) => group.map((term) => [matchForm(term), `§${i}§`] as const))
+const folds = builtInThesaurus().groups.flatMap((group, i) => group.map((term) => [matchForm(term), `§${i}§`] as const))
   .sort((a, b) => b[0].length - a[0].length)
 // chat filler left by the question parse: particles and "may I ask"
 const FILLER = /(想问一?下|问一下|请教一?下|一般|大概|到底|我们|咱们|支部的?|[的了啊呀吧呢嘛哦么])/g
@@ -40,7 +40,7 @@ const ANSWER_KINDS: readonly [string, RegExp][] = [
 
 /** Parse a question the way retrieval does (filler, question words), fold synonyms, keep its words. */
 export function questionShape(question: string): QuestionShape {
-  let s = matchForm(cleanQuery(question).text)
+  let s = matchForm(parseQuestion(question).text)
   for (const [term, token] of folds) s = s.split(term).join(` ${token} `)
   s = s.replace(FILLER, ' ')
   const words = new Set<string>()

@@ -1,6 +1,6 @@
 import type { MaterialLibrary, Passage } from '../materials/types.ts'
 import { matchForm } from '../materials/tokenize.ts'
-import { expandSynonyms } from '../materials/synonyms.ts'
+import { builtInThesaurus } from '../materials/thesaurus.ts'
 
 /** What `#教 问题 => 答案` says, or the Chinese reason it cannot be used. */
 export type TeachRequest = { question: string; answer: string } | { problem: string }
@@ -66,7 +66,7 @@ function sameArticle(p: Passage, label: string): boolean {
 /** `党章` names 中国共产党章程 (a synonym), `政府工作报告` names 2024年政府工作报告 (a part of the title). */
 function namesDocument(name: string, title: string): boolean {
   if (title.includes(name) || name.includes(title)) return true
-  return expandSynonyms(name).some((t) => title.includes(t))
+  return builtInThesaurus().expand(name).some((t) => title.includes(t))
 }
 
 const squeeze = (s: string) => matchForm(s).replace(/[\s，。；：、！？“”‘’（）《》]/g, '')

@@ -68,6 +68,42 @@ describe('answers from the study materials in chat', () => {
     expect(full.text).toContain('第四条')
   })
 
+  it('answers a colloquial question with the answering sentence, its citation, and the whole article on 原文', async () => {
+    const [short] = await h.say('小新', '想问下，连续几个月不参加组织生活就算自动脱党了？', { mention: true })
+    const [body, citation, hint] = short.text.split('\n')
+    expect(body).toContain('连续六个月不参加党的组织生活')
+    expect(body!.length).toBeLessThanOrEqual(150)
+    expect(citation).toBe('——《中国共产党章程》第一章 党员 第九条')
+    expect(hint).toBe('回复“原文”可看完整条文')
+    const [full] = await h.say('小新', '原文', { mention: true })
+    expect(full.text).toContain('第九条 党员有退党的自由。')
+    expect(full.text).toContain('就被认为是自行脱党')
+    expect(full.text).toMatch(/——《中国共产党章程》第一章 党员 第九条$/)
+    expect(full.text).not.toContain('回复“原文”')
+    // another member's 原文 refers to nothing they were answered
+    const [none] = await h.say('小旧', '原文', { mention: true })
+    expect(none.text).toContain('请先提问')
+  })
+
+  it('answers with the whole article when the article itself is the answer', async () => {
+    const [reply] = await h.say('小青', '我今年17岁，能不能申请加入党组织？', { mention: true })
+    expect(reply.text).toContain('第一条 年满十八岁的中国工人')
+    expect(reply.text).toContain('——《中国共产党章程》第一章 党员 第一条')
+  })
+
+  it('answers a question naming the 2024 government work report from that report, not the 2023 one', async () => {
+    const [reply] = await h.say('小政', '2024年政府工作报告里，今年城镇新增就业的预期目标是多少人？', { mention: true })
+    expect(reply.text).toContain('1200万人以上')
+    expect(reply.text).toContain('——《李强作的政府工作报告（摘登）》')
+    expect(reply.text).not.toContain('2023年国务院政府工作报告')
+  })
+
+  it('refuses a colloquial question no material answers', async () => {
+    const [reply] = await h.say('小问', '请问咱们支部每季度的党员活动经费能报销多少钱啊？', { mention: true })
+    expect(reply.text).toContain('没有找到')
+    expect(reply.text).not.toContain('——《')
+  })
+
   it('answers a group only from its own materials', async () => {
     const [reply] = await h.say('小周', '预备党员的预备期是多久？', { mention: true, room: '第二党支部学习群' })
     expect(reply.text).not.toContain('第七条')

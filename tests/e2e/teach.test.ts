@@ -148,7 +148,9 @@ describe('questions the bot could not answer well', () => {
     const log = createQuestionLog(h.redis, h.keys, clock)
     const recent = await log.recent('第一党支部学习群', 200)
     const asked = recent.find((q) => q.question === '预备党员的预备期是多久？')!
-    expect(asked).toMatchObject({ answered: true, source: 'materials', citation: expect.stringContaining('第七条') })
+    // 考察期 = 预备期 in the thesaurus: the entry taught for 考察期要多久 (党章第七条) answers it too
+    expect(asked).toMatchObject({ answered: true, citation: expect.stringContaining('第七条') })
+    expect(recent.find((q) => q.question === '党费交多少？')).toMatchObject({ answered: true, source: 'materials' })
     expect(recent.find((q) => q.question === '考察期要多久？')).toMatchObject({ answered: true, source: 'taught' })
     expect(recent.find((q) => q.question === '党员活动经费怎么报销？')).toMatchObject({ answered: false, source: 'none' })
   })

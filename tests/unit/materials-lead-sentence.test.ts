@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cleanQuery } from '../../src/materials/query.ts'
+import { parseQuestion } from '../../src/materials/question.ts'
 import { buildSearchIndex, DEFAULT_RANKING, leadSentence } from '../../src/materials/search-index.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 
@@ -22,7 +22,7 @@ describe('lead sentence', () => {
       '第六条 预备党员必须面向党旗进行入党宣誓。誓词如下：我志愿加入中国共产党，履行党员义务，执行党的决定。',
     ].join('\n')
     const passages = splitPassages('sample.txt', text)
-    const q = cleanQuery('党员必须履行哪些义务')
+    const q = parseQuestion('党员必须履行哪些义务')
     const top = (leadWeight: number) => buildSearchIndex(passages, { ...DEFAULT_RANKING, leadWeight }).search(q, 2)[0]!.passage.headings.at(-1)
     expect(top(0)).toBe('第六条')
     expect(top(DEFAULT_RANKING.leadWeight)).toBe('第三条')

@@ -1,37 +1,37 @@
 import { describe, expect, it } from 'vitest'
-import { cleanQuery } from '../../src/materials/query.ts'
+import { parseQuestion } from '../../src/materials/question.ts'
 import { blankAlignment, buildSearchIndex } from '../../src/materials/search-index.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
 import { digitizeCounts } from '../../src/materials/numbers.ts'
 
-describe('cleanQuery', () => {
+describe('parseQuestion', () => {
   it('strips quiz blanks and lettered options, keeping the options apart', () => {
-    const q = cleanQuery('发展党员，必须把（ ）放在首位，经过党的支部，坚持（ ）的原则。\nA. 思想状况，个别吸收\nB. 政治标准，个别吸收\nC. 群众口碑，集体吸收')
+    const q = parseQuestion('发展党员，必须把（ ）放在首位，经过党的支部，坚持（ ）的原则。\nA. 思想状况，个别吸收\nB. 政治标准，个别吸收\nC. 群众口碑，集体吸收')
     expect(q.text).not.toMatch(/[（）A-C]/)
     expect(q.text).toContain('放在首位')
     expect(q.options).toEqual(['思想状况，个别吸收', '政治标准，个别吸收', '群众口碑，集体吸收'])
   })
 
   it('strips underscores and question words', () => {
-    expect(cleanQuery('坚持____在我国现代化建设全局中的核心地位。').text).toBe('坚持 在我国现代化建设全局中的核心地位。')
-    expect(cleanQuery('预备党员的预备期是多久？').text).toMatch(/^预备党员的预备期是?$/)
+    expect(parseQuestion('坚持____在我国现代化建设全局中的核心地位。').text).toBe('坚持 在我国现代化建设全局中的核心地位。')
+    expect(parseQuestion('预备党员的预备期是多久？').text).toMatch(/^预备党员的预备期是?$/)
   })
 
   it('keeps the text around each blank, up to sentence ends and other blanks', () => {
-    expect(cleanQuery('用____武装全党是党的思想建设的根本任务。').blanks).toEqual([{ left: '', right: '武装全党' }])
-    expect(cleanQuery('坚持____、____一体推进，同时发力。').blanks).toEqual([{ left: '坚持', right: '' }, { left: '', right: '一体推进' }])
+    expect(parseQuestion('用____武装全党是党的思想建设的根本任务。').blanks).toEqual([{ left: '', right: '武装全党' }])
+    expect(parseQuestion('坚持____、____一体推进，同时发力。').blanks).toEqual([{ left: '坚持', right: '' }, { left: '', right: '一体推进' }])
     // a multiple-choice stem ending in its blank asks for the options; its wording is no quotation
-    expect(cleanQuery('以下由党的全国代表大会选举产生的是（ ）。\nA. 中央政治局\nB. 中央委员会').blanks).toEqual([])
+    expect(parseQuestion('以下由党的全国代表大会选举产生的是（ ）。\nA. 中央政治局\nB. 中央委员会').blanks).toEqual([])
   })
 
   it('notices a request for the full text', () => {
-    expect(cleanQuery('第七条原文').full).toBe(true)
-    expect(cleanQuery('第七条讲了什么').full).toBe(false)
+    expect(parseQuestion('第七条原文').full).toBe(true)
+    expect(parseQuestion('第七条讲了什么').full).toBe(false)
   })
 
   it('expands abbreviations members use', () => {
-    expect(cleanQuery('党章规定的党员义务').expansions).toContain('中国共产党章程')
+    expect(parseQuestion('党章规定的党员义务').expansions).toContain('中国共产党章程')
   })
 })
 
@@ -54,29 +54,29 @@ const index = buildSearchIndex(doc)
 
 describe('search and answer', () => {
   it('finds an article by 第7条 as well as 第七条', () => {
-    expect(index.search(cleanQuery('第7条'), 1)[0]!.passage.headings).toContain('第七条')
+    expect(index.search(parseQuestion('第7条'), 1)[0]!.passage.headings).toContain('第七条')
   })
 
   it('answers a natural question with the passage and its citation', () => {
-    const answer = extractiveAnswer('预备党员的预备期是多久？', index.search(cleanQuery('预备党员的预备期是多久？'), 5), { answerChars: 300 })
+    const answer = extractiveAnswer('预备党员的预备期是多久？', index.search(parseQuestion('预备党员的预备期是多久？'), 5), { answerChars: 300 })
     expect(answer.answered).toBe(true)
     expect(answer.text).toContain('一年')
     expect(answer.text).toContain('——《中国共产党章程》第一章 党员 第七条')
   })
 
   it('answers a very short query', () => {
-    expect(index.search(cleanQuery('党费'), 1)[0]!.passage.text).toContain('党费')
+    expect(index.search(parseQuestion('党费'), 1)[0]!.passage.text).toContain('党费')
   })
 
   it('refuses what the materials do not cover and names the closest document', () => {
-    const answer = extractiveAnswer('嫦娥五号是哪一年发射的？', index.search(cleanQuery('嫦娥五号是哪一年发射的？'), 5), { answerChars: 300 })
+    const answer = extractiveAnswer('嫦娥五号是哪一年发射的？', index.search(parseQuestion('嫦娥五号是哪一年发射的？'), 5), { answerChars: 300 })
     expect(answer.answered).toBe(false)
     expect(answer.text).toContain('没有找到')
   })
 })
 
 describe('blank alignment', () => {
-  const blanks = cleanQuery('坚持____的鲜明导向，抓党建促乡村振兴。').blanks
+  const blanks = parseQuestion('坚持____的鲜明导向，抓党建促乡村振兴。').blanks
 
   it('is 1 where the text around the blank is found a short filler apart', () => {
     expect(blankAlignment(blanks, '坚持大抓基层的鲜明导向，抓党建促乡村振兴。', [], 24)).toBe(1)
@@ -87,7 +87,7 @@ describe('blank alignment', () => {
   })
 
   it('with options, counts only a filler that is part of an option', () => {
-    const choice = cleanQuery('坚持（ ）的鲜明导向。\nA. 大抓基层\nB. 以人为本')
+    const choice = parseQuestion('坚持（ ）的鲜明导向。\nA. 大抓基层\nB. 以人为本')
     expect(blankAlignment(choice.blanks, '坚持大抓基层的鲜明导向。', choice.options, 24)).toBe(1)
     expect(blankAlignment(choice.blanks, '坚持问题导向的鲜明导向。', choice.options, 24)).toBe(0.5)
   })
@@ -100,7 +100,7 @@ describe('blank alignment', () => {
       '二、大抓基层',
       '坚持大抓基层的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。',
     ].join('\n'))
-    const hit = buildSearchIndex(passages).search(cleanQuery('坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。'), 1)[0]!
+    const hit = buildSearchIndex(passages).search(parseQuestion('坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。'), 1)[0]!
     expect(hit.passage.text).toContain('大抓基层')
   })
 })

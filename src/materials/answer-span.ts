@@ -1,0 +1,106 @@
+import type { AnswerType, ParsedQuestion } from './question.ts'
+import type { Tokenizer } from './tokenize.ts'
+
+/** The sentence (or the clauses of a long one) of a passage that answers a question, with what made it win. */
+export interface AnswerSpan {
+  text: string
+  /** Share of the question's IDF mass (its own terms; thesaurus terms count at their weight) found in the span, 0–1. */
+  coverage: number
+  /** The span holds what the expected answer type asks for (a number with a fitting unit, a list, an 应当/经…批准 rule …). */
+  typeFound: boolean
+  /** The span ends inside a sentence (clauses of a long sentence). */
+  clipped: boolean
+  score: number
+}
+
+/** Query terms with their weights (IDF × question weight) and how much the question's own terms weigh together. */
+export interface WeightedTerms {
+  weights: ReadonlyMap<string, number>
+  /** IDF mass of the question's own terms (weight 1), the denominator of coverage. */
+  total: number
+}
+
+/** Sentence choice settings; the defaults were chosen on the tuning half of qa-colloquial. */
+export interface SpanOptions {
+  /** Longest span, in characters. */
+  maxChars: number
+  /** Added to a span's score when it holds what the answer type asks for. */
+  typeBonus: number
+  /** Subtracted per maxChars of length, so of two spans covering the same the shorter wins. */
+  lengthCost: number
+}
+
+export const DEFAULT_SPAN: SpanOptions = { maxChars: 120, typeBonus: 0.25, lengthCost: 0.1 }
+
+const NUM = '[0-9０-９.一二三四五六七八九十百千万两半几]+'
+/** What a sentence holds when it answers a question of each type. */
+const TYPE_EVIDENCE: Record<AnswerType, RegExp> = {
+  age: new RegExp(`${NUM}(?:周)?岁|年满|年龄`),
+  duration: new RegExp(`${NUM}(?:个)?(?:年|月|天|日|周|小时)|期限|为期|任期|届`),
+  count: new RegExp(`${NUM}(?:个|名|人|次|项|条|种|位|件|类|届|所|家|户|批|万人|亿人)|[0-9]{2,}`),
+  percentage: new RegExp(`${NUM}\\s*%|百分之|比重|比例|${NUM}成`),
+  amount: new RegExp(`${NUM}(?:万亿|亿|万)?(?:元|美元)|${NUM}(?:万亿|亿)`),
+  date: new RegExp(`${NUM}年${NUM}月|${NUM}月${NUM}日|${NUM}[时点]|上午|下午|之日|每年|每月`),
+  list: /、[^、]{1,20}、|（[一二三四五六七八九十]）|[一二三四五六七八九十]是|第一[，、]|包括|分别/,
+  procedure: /应当|必须|经[^，。；]{0,16}(?:批准|同意|审查|讨论|决定)|报[^，。；]{0,12}(?:批准|备案|审批)|由[^，。；]{0,24}(?:决定|提名|选举|任命|批准|产生|通过)|程序|手续/,
+  definition: /是|指|即|称为|就是|为/,
+}
+
+/** Whether `text` holds what an answer of `type` needs. */
+export function holdsAnswerType(type: AnswerType, text: string): boolean {
+  return TYPE_EVIDENCE[type].test(text)
+}
+
+interface Piece { text: string; tokens: Set<string> }
+
+const SENTENCE = /[^。；！？\n]+[。；！？]?/g
+const CLAUSE = /[^，：、]+[，：、]?/g
+
+/**
+ * The best span of `text` for the question: each sentence of at most `maxChars` characters, two
+ * neighbouring short sentences, or a run of clauses of a longer sentence; scored by coverage of the
+ * question's weighted terms, the answer type found, and length.
+ */
+export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTerms, tokenize: Tokenizer, opts: SpanOptions = DEFAULT_SPAN): AnswerSpan {
+  const sentences = (text.match(SENTENCE) ?? [text]).map((s) => s.trim()).filter(Boolean)
+  const candidates: { parts: Piece[]; clipped: boolean }[] = []
+  const piece = (s: string): Piece => ({ text: s, tokens: new Set(tokenize(s)) })
+  const whole = sentences.map((s) => (s.length <= opts.maxChars ? piece(s) : undefined))
+  sentences.forEach((s, i) => {
+    const w = whole[i]
+    if (w) {
+      candidates.push({ parts: [w], clipped: false })
+      const next = whole[i + 1]
+      if (next && w.text.length + next.text.length <= opts.maxChars) candidates.push({ parts: [w, next], clipped: false })
+      return
+    }
+    const clauses = (s.match(CLAUSE) ?? [s]).map(piece)
+    for (let from = 0; from < clauses.length; from++) {
+      let size = 0
+      const parts: Piece[] = []
+      for (let to = from; to < clauses.length && size + clauses[to]!.text.length <= opts.maxChars; to++) {
+        parts.push(clauses[to]!)
+        size += clauses[to]!.text.length
+      }
+      if (parts.length) candidates.push({ parts, clipped: from + parts.length < clauses.length })
+    }
+  })
+  let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity }
+  for (const c of candidates) {
+    const span = c.parts.map((p) => p.text).join('')
+    const seen = new Set<string>()
+    let mass = 0
+    for (const p of c.parts) {
+      for (const t of p.tokens) {
+        const w = terms.weights.get(t)
+        if (w !== undefined && !seen.has(t)) { seen.add(t); mass += w }
+      }
+    }
+    const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
+    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span) : false
+    const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * span.length / opts.maxChars
+    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score }
+  }
+  if (best.clipped) best.text = `${best.text.replace(/[，：、]$/, '')}……`
+  return best
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { holdsAnswerType } from '../../src/materials/answer-span.ts'
+import { parseQuestion } from '../../src/materials/question.ts'
+import { splitPassages } from '../../src/materials/split-passages.ts'
+import { buildSearchIndex } from '../../src/materials/search-index.ts'
+import { extractiveAnswer, FULL_TEXT_HINT } from '../../src/materials/answer-extractive.ts'
+import { answerProbability, featureVector, isAnswerable, type AnswerabilityModel } from '../../src/materials/answerability.ts'
+import type { Hit } from '../../src/materials/types.ts'
+
+const article = '第九条 党员有退党的自由。党员要求退党，应当经支部大会讨论后宣布除名，并报上级党组织备案。党员缺乏革命意志，不履行党员义务，不符合党员条件，党的支部应当对他进行教育，要求他限期改正；经教育仍无转变的，应当劝他退党。劝党员退党，应当经支部大会讨论决定，并报上级党组织批准。如被劝告退党的党员坚持不退，应当提交支部大会讨论，决定把他除名，并报上级党组织批准。党员如果没有正当理由，连续六个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党。'
+const passages = splitPassages('zhangcheng.txt', ['中国共产党章程', '第一章 党员', article, '第七条 预备党员的预备期为一年。党组织对预备党员应当认真教育和考察。'].join('\n'))
+const index = buildSearchIndex(passages)
+
+describe('answer sentence', () => {
+  const top = (q: string) => index.search(parseQuestion(q), 1)[0]!
+
+  it('picks the sentence holding the expected number deep inside a long article', () => {
+    const hit = top('连续多长时间不过组织生活算自行脱党？')
+    expect(hit.span!.text).toContain('连续六个月')
+    expect(hit.span!.typeFound).toBe(true)
+    expect(hit.span!.text.length).toBeLessThanOrEqual(120)
+  })
+
+  it('prefers a 应当……批准 sentence for a procedure question', () => {
+    const hit = top('劝党员退党要经过什么程序？')
+    expect(hit.span!.text).toMatch(/劝党员退党，应当经支部大会讨论决定，并报上级党组织批准/)
+  })
+
+  it('tells answer types apart by what a sentence holds', () => {
+    expect(holdsAnswerType('duration', '预备党员的预备期为一年。')).toBe(true)
+    expect(holdsAnswerType('age', '年满十八岁的中国工人')).toBe(true)
+    expect(holdsAnswerType('percentage', '城镇调查失业率5.5%左右')).toBe(true)
+    expect(holdsAnswerType('amount', '补助标准提高30元')).toBe(true)
+    expect(holdsAnswerType('list', '听党指挥、能打胜仗、作风优良')).toBe(true)
+    expect(holdsAnswerType('procedure', '并报上级党组织批准')).toBe(true)
+    expect(holdsAnswerType('duration', '党员有退党的自由。')).toBe(false)
+  })
+
+  it('replies with the short answer, the citation and how to see the whole article', () => {
+    const parsed = parseQuestion('连续多长时间不过组织生活算自行脱党？')
+    const answer = extractiveAnswer(parsed, index.search(parsed, 5), { answerChars: 300 })
+    const [body, citation, hint] = answer.text.split('\n')
+    expect(body).toContain('连续六个月')
+    expect(body!.length).toBeLessThanOrEqual(120)
+    expect(citation).toBe('——《中国共产党章程》第一章 党员 第九条')
+    expect(hint).toBe(FULL_TEXT_HINT)
+    const full = parseQuestion('第九条原文')
+    expect(extractiveAnswer(full, index.search(full, 5), { answerChars: 300 }).text).toBe(`${article}\n——《中国共产党章程》第一章 党员 第九条`)
+  })
+})
+
+describe('answerability model', () => {
+  const model: AnswerabilityModel = { features: ['coverage', 'score', 'typeMissing'], weights: [4, 2, -2], bias: -3, threshold: 0.5 }
+  const hit = (score: number, coverage: number, typeFound: boolean): Hit => ({
+    passage: passages[0]!, score, span: { text: '…', coverage, typeFound, clipped: false, score: coverage },
+  })
+
+  it('computes the probability of fixed feature vectors', () => {
+    expect(answerProbability(model, [0, 0, 0])).toBeCloseTo(1 / (1 + Math.exp(3)), 6)
+    expect(answerProbability(model, [1, 1, 0])).toBeCloseTo(1 / (1 + Math.exp(-3)), 6)
+    expect(answerProbability(model, [1, 1, 1])).toBeCloseTo(1 / (1 + Math.exp(-1)), 6)
+  })
+
+  it('measures the features on the question and its hits', () => {
+    const q = parseQuestion('预备期是多久？')
+    expect(featureVector(model, q, [hit(0.8, 0.9, false)])).toEqual([0.9, 0.8, 1])
+    expect(featureVector(model, q, [hit(0.8, 0.9, true)])).toEqual([0.9, 0.8, 0])
+  })
+
+  it('answers above the threshold, refuses below it and without hits', () => {
+    const q = parseQuestion('预备期是多久？')
+    expect(isAnswerable(q, [hit(0.9, 0.9, true)], model)).toBe(true)
+    expect(isAnswerable(q, [hit(0.3, 0.2, false)], model)).toBe(false)
+    expect(isAnswerable(q, [], model)).toBe(false)
+  })
+
+  it('ships fitted coefficients for every feature it names', () => {
+    const q = parseQuestion('预备期是多久？')
+    expect(() => isAnswerable(q, [hit(0.9, 0.9, true)])).not.toThrow()
+  })
+})
