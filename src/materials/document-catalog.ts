@@ -76,6 +76,8 @@ function namedIn(question: string, profiles: readonly DocumentProfile[]): { docs
       let score = 2
       for (const x of pairs) if (d.pairs.has(x)) score++
       if (d.aliases.some((a) => span.includes(a))) score++
+      // the document IS what the name stands for (党章 → 中国共产党章程), not one about it (…《中国共产党章程（修正案）》答记者问)
+      if (d.aliases.some((a) => span.includes(a)) && d.aliases.includes(d.title)) score++
       if (spanYears.length && d.year !== undefined) score += 2
       if (score >= MIN_SCORE && score > (scores.get(d.doc) ?? 0)) {
         scores.set(d.doc, score)
