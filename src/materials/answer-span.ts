@@ -11,11 +11,17 @@ export interface AnswerSpan {
   /** The span ends inside a sentence (clauses of a long sentence). */
   clipped: boolean
   score: number
+  /** Share of the question's IDF mass found anywhere in the passage. */
+  passageCoverage: number
+  /** The question's rarest own term (highest IDF) is in the passage: a question about something else shares only its common words. */
+  rarestFound: boolean
 }
 
 /** Query terms with their weights (IDF × question weight) and how much the question's own terms weigh together. */
 export interface WeightedTerms {
   weights: ReadonlyMap<string, number>
+  /** The question's own term with the highest IDF (a word the corpus has, or one it lacks). */
+  rarest?: string
   /** IDF mass of the question's own terms (weight 1), the denominator of coverage. */
   total: number
 }
@@ -85,7 +91,13 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
       if (parts.length) candidates.push({ parts, clipped: from + parts.length < clauses.length })
     }
   })
-  let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity }
+  const all = new Set<string>()
+  for (const c of candidates) for (const p of c.parts) for (const t of p.tokens) all.add(t)
+  let found = 0
+  for (const t of all) found += terms.weights.get(t) ?? 0
+  const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
+  const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
+  let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound }
   for (const c of candidates) {
     const span = c.parts.map((p) => p.text).join('')
     const seen = new Set<string>()
@@ -99,7 +111,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
     const typeFound = query.answerType ? holdsAnswerType(query.answerType, span) : false
     const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * span.length / opts.maxChars
-    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score }
+    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound }
   }
   if (best.clipped) best.text = `${best.text.replace(/[，：、]$/, '')}……`
   return best

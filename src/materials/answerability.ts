@@ -39,6 +39,10 @@ export const FEATURES: Record<string, (q: ParsedQuestion, hits: readonly Hit[]) 
   namedAgrees: (q, hits) => (q.docHints.length && hits[0] && q.docHints.includes(hits[0].passage.doc) ? 1 : 0),
   /** The question names a document and the best hit is from another one. */
   namedDisagrees: (q, hits) => (q.docHints.length && hits[0] && !q.docHints.includes(hits[0].passage.doc) ? 1 : 0),
+  /** Share of the question's IDF mass found anywhere in the best passage. */
+  passageCoverage: (_q, hits) => Math.max(hits[0]?.span?.passageCoverage ?? 0, hits[0]?.vector ?? 0),
+  /** The question's rarest term is missing from the best passage (it asks about something the passage does not name). */
+  rarestMissing: (_q, hits) => (hits[0]?.span && !hits[0].span.rarestFound && !(hits[0].vector && hits[0].vector > 0.5) ? 1 : 0),
   /** A pasted quiz question (its wording is in the materials nearly verbatim when they answer it). */
   quiz: (q) => (q.quiz ? 1 : 0),
   /** The best score of a pasted quiz question (quiz and natural questions reach different scores). */

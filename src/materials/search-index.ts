@@ -164,7 +164,9 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
 
   const weighted = (query: ParsedQuestion): WeightedTerms => {
     const { weights, max } = queryTerms(query)
-    return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max }
+    let rarest: string | undefined
+    for (const [t, w] of weights) if (w === 1 && t.length > 1 && (rarest === undefined || idf(t) > idf(rarest))) rarest = t
+    return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max, ...(rarest ? { rarest } : {}) }
   }
 
   /** Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document share. */
