@@ -52,6 +52,13 @@ export interface RankingOptions {
   /** Share of a member's question's score given to its best sentence's coverage (and answer type); 0 = spans do not rank. */
   spanWeight: number
   span: SpanOptions
+  /** Pseudo-relevance feedback: weight of the terms taken from the best first-pass passages; 0 = off. */
+  feedbackWeight: number
+  /** Feedback runs when the first pass's best score is below this. */
+  feedbackBelow: number
+  /** How many first-pass passages, and how many of their terms, feed back. */
+  feedbackDocs: number
+  feedbackTerms: number
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -76,6 +83,10 @@ export const DEFAULT_RANKING: RankingOptions = {
   spanDepth: 20,
   spanWeight: 0.2,
   span: DEFAULT_SPAN,
+  feedbackWeight: 0,
+  feedbackBelow: 0.5,
+  feedbackDocs: 3,
+  feedbackTerms: 10,
 }
 
 /** An inverted index over passages with BM25F-style scoring. */
@@ -142,6 +153,22 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   }
 
   /** The question's terms: own words at 1, thesaurus terms and option texts lower; with their IDF mass. */
+  // terms added by pseudo-relevance feedback, per (copied) question
+  const feedback = new WeakMap<ParsedQuestion, string[]>()
+  const passageTokens = new Map<number, string[]>()
+
+  /** The terms that weigh most (tf × IDF) in the best first-pass passages, other than the question's own. */
+  const feedbackTerms = (query: ParsedQuestion, best: readonly Candidate[]): string[] => {
+    const own = queryTerms(query).weights
+    const mass = new Map<string, number>()
+    for (const h of best) {
+      let tokens = passageTokens.get(h.id)
+      if (!tokens) passageTokens.set(h.id, tokens = tokenize(passages[h.id]!.text))
+      for (const t of tokens) if (t.length > 1 && !own.has(t)) mass.set(t, (mass.get(t) ?? 0) + idf(t))
+    }
+    return [...mass].sort((a, b) => b[1] - a[1]).slice(0, opts.feedbackTerms).map(([t]) => t)
+  }
+
   const queryTerms = (query: ParsedQuestion) => {
     const weights = new Map<string, number>()
     const put = (text: string, w: number) => {
@@ -149,6 +176,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     }
     for (const o of query.options) put(o, opts.optionWeight)
     for (const e of query.expansions) put(e, opts.synonymWeight)
+    for (const t of feedback.get(query) ?? []) weights.set(t, Math.max(weights.get(t) ?? 0, opts.feedbackWeight))
     put(query.text, 1)
     let max = 0
     let coordTotal = 0
@@ -257,12 +285,22 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
 
   return {
     passages,
-    search(query, k, docs, so = {}) {
-      const pool = lexical(query, docs, Boolean(so.explain))
-      const candidates = topK(pool, Math.max(k, opts.rerankDepth))
-      phrase(query, candidates)
-      blanks(query, candidates)
-      topK(candidates, candidates.length)
+    search(first, k, docs, so = {}) {
+      let query = first
+      const rank = () => {
+        const candidates = topK(lexical(query, docs, Boolean(so.explain)), Math.max(k, opts.rerankDepth))
+        phrase(query, candidates)
+        blanks(query, candidates)
+        return topK(candidates, candidates.length)
+      }
+      let candidates = rank()
+      // a weak first pass on a member's own question: search again with the best passages' own terms
+      if (opts.feedbackWeight > 0 && !query.quiz && candidates.length && candidates[0]!.score < opts.feedbackBelow) {
+        const terms = feedbackTerms(query, candidates.slice(0, opts.feedbackDocs))
+        query = { ...first }
+        feedback.set(query, terms)
+        candidates = rank()
+      }
       spans(query, candidates)
       return topK(candidates, k).map((h) => ({
         passage: passages[h.id]!, score: h.score, ...(h.span ? { span: h.span } : {}), ...(h.stages ? { stages: h.stages } : {}),
