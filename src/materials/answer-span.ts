@@ -15,13 +15,17 @@ export interface AnswerSpan {
   passageCoverage: number
   /** The question's rarest own term (highest IDF) is in the passage: a question about something else shares only its common words. */
   rarestFound: boolean
+  /** Share of the question's IDF mass in terms the whole corpus lacks. */
+  unknown: number
 }
 
 /** Query terms with their weights (IDF × question weight) and how much the question's own terms weigh together. */
 export interface WeightedTerms {
   weights: ReadonlyMap<string, number>
-  /** The question's own term with the highest IDF (a word the corpus has, or one it lacks). */
+  /** The question's own term with the highest IDF among those the corpus has. */
   rarest?: string
+  /** Share of the question's own IDF mass in terms no passage has. */
+  unknown?: number
   /** IDF mass of the question's own terms (weight 1), the denominator of coverage. */
   total: number
 }
@@ -97,7 +101,8 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   for (const t of all) found += terms.weights.get(t) ?? 0
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
   const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
-  let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound }
+  const unknown = terms.unknown ?? 0
+  let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   for (const c of candidates) {
     const span = c.parts.map((p) => p.text).join('')
     const seen = new Set<string>()
@@ -111,7 +116,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
     const typeFound = query.answerType ? holdsAnswerType(query.answerType, span) : false
     const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * span.length / opts.maxChars
-    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound }
+    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }
   }
   if (best.clipped) best.text = `${best.text.replace(/[，：、]$/, '')}……`
   return best

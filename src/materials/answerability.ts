@@ -43,6 +43,8 @@ export const FEATURES: Record<string, (q: ParsedQuestion, hits: readonly Hit[]) 
   passageCoverage: (_q, hits) => Math.max(hits[0]?.span?.passageCoverage ?? 0, hits[0]?.vector ?? 0),
   /** The question's rarest term is missing from the best passage (it asks about something the passage does not name). */
   rarestMissing: (_q, hits) => (hits[0]?.span && !hits[0].span.rarestFound && !(hits[0].vector && hits[0].vector > 0.5) ? 1 : 0),
+  /** Share of the question's IDF mass in words no material has (枫桥经验, 学习强国 …). */
+  unknownWords: (_q, hits) => hits[0]?.span?.unknown ?? 0,
   /** A pasted quiz question (its wording is in the materials nearly verbatim when they answer it). */
   quiz: (q) => (q.quiz ? 1 : 0),
   /** The best score of a pasted quiz question (quiz and natural questions reach different scores). */

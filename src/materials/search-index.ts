@@ -192,9 +192,15 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
 
   const weighted = (query: ParsedQuestion): WeightedTerms => {
     const { weights, max } = queryTerms(query)
+    // the question's most specific term the corpus has; and the share of its IDF mass the corpus lacks
     let rarest: string | undefined
-    for (const [t, w] of weights) if (w === 1 && t.length > 1 && (rarest === undefined || idf(t) > idf(rarest))) rarest = t
-    return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max, ...(rarest ? { rarest } : {}) }
+    let unknown = 0
+    for (const [t, w] of weights) {
+      if (w !== 1 || t.length < 2) continue
+      if (!postings.has(t)) unknown += idf(t)
+      else if (rarest === undefined || idf(t) > idf(rarest)) rarest = t
+    }
+    return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max, unknown: max ? unknown / max : 0, ...(rarest ? { rarest } : {}) }
   }
 
   /** Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document share. */

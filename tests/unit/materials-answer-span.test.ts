@@ -52,7 +52,7 @@ describe('answer sentence', () => {
 describe('answerability model', () => {
   const model: AnswerabilityModel = { features: ['coverage', 'score', 'typeMissing'], weights: [4, 2, -2], bias: -3, threshold: 0.5 }
   const hit = (score: number, coverage: number, typeFound: boolean): Hit => ({
-    passage: passages[0]!, score, span: { text: '…', coverage, typeFound, clipped: false, score: coverage, passageCoverage: coverage, rarestFound: true },
+    passage: passages[0]!, score, span: { text: '…', coverage, typeFound, clipped: false, score: coverage, passageCoverage: coverage, rarestFound: true, unknown: 0 },
   })
 
   it('computes the probability of fixed feature vectors', () => {
