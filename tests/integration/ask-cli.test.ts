@@ -26,6 +26,18 @@ describe('studybot search and ask on the shared materials', () => {
     expect(second.hits[0].text).toContain('党费')
   })
 
+  it('search --explain shows how the question was read and what each ranking stage gave each hit', () => {
+    const r = studybot(['search', '--materials', shared, '--k', '2', '--explain', '2024年政府工作报告里城镇新增就业的预期目标是多少？'])
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('所问类型：数量')
+    expect(r.out).toContain('点名文件：zhengfu_gongzuo_baogao_2024_zhaideng.txt（2024年）')
+    const first = r.out.split('\n2. ')[0]!
+    expect(first).toContain('1. [')
+    expect(first).toContain('《李强作的政府工作报告（摘登）》')
+    for (const stage of ['词项匹配', '提问词覆盖率', '所在文件整体相关度', '提问点名的文件', '原文短语覆盖', '最佳答案句覆盖']) expect(first).toContain(stage)
+    expect(first).toMatch(/答案句（覆盖 [0-9.]+，含所问类型）：.*1200万人以上/)
+  })
+
   it('ask --jsonl answers a question, a pasted quiz question, and refuses one the materials do not cover', () => {
     const quiz = '发展党员，必须把（ ）放在首位，经过党的支部，坚持（ ）的原则。 A. 思想状况，个别吸收 B. 政治标准，个别吸收 C. 群众口碑，集体吸收'
     const r = studybot(['ask', '--materials', shared, '--jsonl'], `预备党员的预备期是多久？\n${quiz}\n中国女排在哪一年首次获得奥运会冠军？\n`)
