@@ -135,6 +135,8 @@ export type ScheduleConfig = z.infer<typeof scheduleSchema>
 /** Secrets and switches that come only from the environment. */
 export interface Secrets {
   redisUrl?: string
+  /** Where Redis is: REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ REDIS_SENTINEL_NAME), with credentials. */
+  redis: RedisEnv
   llmApiKey?: string
   puppet?: string
   puppetToken?: string
@@ -142,6 +144,50 @@ export interface Secrets {
   /** Webhook URL (or key) per group key, resolved from each group's `webhook` variable. */
   webhooks: Record<string, string>
   logLevel: string
+}
+
+/** Redis location and credentials from the environment (see README 规模化部署). */
+export interface RedisEnv {
+  url?: string
+  clusterNodes?: string[]
+  sentinels?: string[]
+  sentinelName?: string
+  username?: string
+  password?: string
+  sentinelPassword?: string
+  tls?: boolean
+}
+
+/** True when the environment names an external Redis (one node, a Cluster or Sentinels). */
+export function hasExternalRedis(secrets: Secrets): boolean {
+  return Boolean(secrets.redis.url || secrets.redis.clusterNodes || secrets.redis.sentinels)
+}
+
+function redisEnv(env: NodeJS.ProcessEnv, problems: string[]): RedisEnv {
+  const list = (name: string): string[] | undefined => {
+    const v = env[name]?.trim()
+    if (!v) return undefined
+    const items = v.split(',').map((x) => x.trim()).filter(Boolean)
+    for (const it of items) {
+      if (!/^[^\s:]*:\d{1,5}$/.test(it)) problems.push(`环境变量 ${name}：“${it}”不是 主机:端口 的形式（如 10.0.0.1:7000，多个用逗号分隔）`)
+    }
+    return items
+  }
+  const clusterNodes = list('REDIS_CLUSTER_NODES')
+  const sentinels = list('REDIS_SENTINELS')
+  const sentinelName = env.REDIS_SENTINEL_NAME || undefined
+  const chosen = [env.REDIS_URL && 'REDIS_URL', clusterNodes && 'REDIS_CLUSTER_NODES', sentinels && 'REDIS_SENTINELS'].filter(Boolean)
+  if (chosen.length > 1) problems.push(`环境变量 ${chosen.join('、')} 只能设置其中一个（单机、Cluster 或 Sentinel）`)
+  if (sentinels && !sentinelName) problems.push('环境变量 REDIS_SENTINEL_NAME：使用 REDIS_SENTINELS 时需要填写 Sentinel 中主节点的名字（如 mymaster）')
+  return {
+    ...(env.REDIS_URL ? { url: env.REDIS_URL } : {}),
+    ...(clusterNodes ? { clusterNodes } : {}),
+    ...(sentinels ? { sentinels, sentinelName } : {}),
+    ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
+    ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
+    ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
+    ...(/^(1|true|yes)$/i.test(env.REDIS_TLS ?? '') ? { tls: true } : {}),
+  }
 }
 
 /** The validated, frozen configuration every component receives. */
@@ -220,6 +266,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
       else if (!fs.existsSync(path.join(materials, s.doc))) problems.push(`${at}.doc：材料目录 ${materials} 中没有文件“${s.doc}”`)
     }
   })
+  const redis = redisEnv(env, problems)
   if (problems.length || !result.success) throw new ConfigError(file, problems)
   const parsed = result.data
   if (parsed.reflections.minChars > parsed.reflections.maxChars) {
@@ -228,6 +275,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
 
   const secrets: Secrets = {
     redisUrl: env.REDIS_URL || undefined,
+    redis,
     llmApiKey: env.LLM_API_KEY || undefined,
     puppet: env.WECHATY_PUPPET || parsed.bot.puppet,
     puppetToken: env.WECHATY_PUPPET_SERVICE_TOKEN || undefined,

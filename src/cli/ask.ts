@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import readline from 'node:readline'
-import { connectRedis, type Redis } from '../store/redis.ts'
+import { connectTarget, type Redis } from '../store/redis.ts'
+import { hasExternalRedis } from '../config.ts'
 import { createMaterialsDeps } from '../deps.ts'
 import { openCliMaterials } from './library.ts'
 import { argErrorText, runCommand } from './args.ts'
@@ -36,9 +37,9 @@ async function runBody(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
 
   let redis: Redis | undefined
   // the daily LLM budget lives in Redis; a one-off CLI run without REDIS_URL is not counted
-  if (config.llm && config.secrets.redisUrl) {
+  if (config.llm && hasExternalRedis(config.secrets)) {
     try {
-      redis = await connectRedis(config.secrets.redisUrl)
+      redis = await connectTarget(config.secrets.redis)
     } catch (err) {
       process.stderr.write(`${(err as Error).message}；本次不计入每日额度\n`)
     }

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { configPath, loadConfig, ConfigError, type Config } from '../config.ts'
+import { configPath, hasExternalRedis, loadConfig, ConfigError, type Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import { createDeps, type Deps } from '../deps.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
-import { connectRedis, RedisUnavailableError, type Redis } from '../store/redis.ts'
+import { connectRedis, connectTarget, describeTarget, RedisUnavailableError, type Redis, type RedisTarget } from '../store/redis.ts'
 import { hasRedisServer, startLocalRedis } from '../store/local-redis-server.ts'
 
 /** Raised for a problem the user must fix before a command can run; printed as is, exit 1. */
@@ -21,13 +21,13 @@ export function loadCliConfig(flag: string | undefined, env: NodeJS.ProcessEnv):
 }
 
 /**
- * Redis for `start` and `play`: REDIS_URL if set; otherwise a private redis-server under the
+ * Redis for `start` and `play`: REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS if set; otherwise a private redis-server under the
  * data folder (persistent for `start`, throwaway for `play`); otherwise a UsageError saying how.
  */
 export async function openRedis(config: Config, log: Logger, o: { persistent: boolean }): Promise<{ redis: Redis; url: string; close(): Promise<void> }> {
-  if (config.secrets.redisUrl) {
-    const redis = await connect(config.secrets.redisUrl)
-    return { redis, url: config.secrets.redisUrl, close: async () => { await redis.quit().catch(() => redis.disconnect()) } }
+  if (hasExternalRedis(config.secrets)) {
+    const redis = await connect(config.secrets.redis)
+    return { redis, url: describeTarget(config.secrets.redis), close: async () => { await redis.quit().catch(() => redis.disconnect()) } }
   }
   if (!hasRedisServer()) {
     throw new UsageError('没有可用的 Redis：请设置环境变量 REDIS_URL（如 redis://127.0.0.1:6379），或安装 redis-server（Debian/Ubuntu：sudo apt-get install redis-server）。')
@@ -40,7 +40,7 @@ export async function openRedis(config: Config, log: Logger, o: { persistent: bo
   }
   const server = await startLocalRedis({ dir, persistent: o.persistent })
   log.info({ socket: server.socket, persistent: o.persistent }, 'started private redis-server')
-  const redis = await connect(server.url)
+  const redis = await connect({ url: server.url })
   return {
     redis,
     url: server.url,
@@ -60,6 +60,8 @@ export async function openDeps(config: Config, log: Logger, o: { persistent: boo
   const { redis, close } = await openRedis(config, log, o)
   try {
     const deps = await createDeps({ config, log, redis, library: await o.library?.() })
+    const moved = await deps.stores.schedules.migrateLegacyKeys(config.schedules.map((s) => s.id))
+    if (moved) log.info({ moved }, 'schedule keys moved under the {schedules} hash tag')
     return { deps, close }
   } catch (err) {
     await close()
@@ -67,11 +69,11 @@ export async function openDeps(config: Config, log: Logger, o: { persistent: boo
   }
 }
 
-async function connect(url: string): Promise<Redis> {
+async function connect(target: RedisTarget): Promise<Redis> {
   try {
-    return await connectRedis(url)
+    return await connectTarget(target)
   } catch (err) {
-    if (err instanceof RedisUnavailableError) throw new UsageError(`${err.message}\n请确认 Redis 已启动，且 REDIS_URL 正确。`)
+    if (err instanceof RedisUnavailableError) throw new UsageError(`${err.message}\n请确认 Redis 已启动，且 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS）正确。`)
     throw err
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createTask, type ScheduledTask, type Logger as CronLogger } from 'node-cron'
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
-import type { Redis } from '../store/redis.ts'
+import { duplicateClient, type Redis } from '../store/redis.ts'
 import type { ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
 import { allSchedules, isPaused, targetGroups } from '../schedules/definitions.ts'
 import { runFiring, type FireEnv } from '../schedules/firing.ts'
@@ -61,7 +61,7 @@ export class Scheduler {
     if (this.running) return
     this.running = true
     const { log } = this.deps
-    const sub = this.deps.redis.duplicate()
+    const sub = duplicateClient(this.deps.redis)
     this.subscriber = sub
     // it reconnects by itself and the periodic resync covers lost notices: say so once per outage
     let down = false

@@ -4,8 +4,9 @@ import type { Assignment } from '../store/assignment-store.ts'
 import type { Reflection, SubmitResult } from '../store/reflection-store.ts'
 import { JournalWriteError, type JournalEntry, type JournalFailure } from '../store/reflection-journal.ts'
 
-// Replies of a Redis that is up but cannot take writes now; the journal keeps the reflection.
-const REFUSING_WRITES = /^(OOM|READONLY|MISCONF|LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/
+// Replies of a Redis that is up but cannot take writes now (or not for this key: MOVED/ASK from a
+// cluster node behind a single-node client); the journal keeps the reflection.
+const REFUSING_WRITES = /^(OOM|READONLY|MISCONF|LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MOVED|ASK)\b/
 
 /**
  * True for errors meaning Redis cannot store the reflection now (unreachable, timed out, or

@@ -32,12 +32,11 @@ export function createAuditLog(redis: Redis, keys: Keys, clock: Clock) {
     async record(e: Omit<AuditEntry, 'at' | 'group'> & { groups?: readonly string[] }): Promise<void> {
       const at = clock.now()
       const targets = e.groups?.length ? e.groups : [undefined]
-      const m = redis.multi()
-      for (const group of targets) {
+      // one transaction per group: each group's keys live on its own cluster slot
+      await Promise.all(targets.map(async (group) => {
         const entry: AuditEntry = { at, area: e.area, who: e.who, action: e.action, ...(e.subject !== undefined ? { subject: e.subject } : {}), ...(group !== undefined ? { group } : {}) }
-        m.lpush(keyOf(e.area, group), JSON.stringify(entry)).ltrim(keyOf(e.area, group), 0, kept - 1)
-      }
-      await m.exec()
+        await redis.multi().lpush(keyOf(e.area, group), JSON.stringify(entry)).ltrim(keyOf(e.area, group), 0, kept - 1).exec()
+      }))
     },
     /** The newest entries of an area across `groups` (or the shared area), newest first; only `subject`'s if given. */
     async recent(area: AuditArea, o: { groups?: readonly string[]; subject?: string; n?: number } = {}): Promise<AuditEntry[]> {

@@ -1,12 +1,15 @@
 /**
  * Every Redis key the product uses is built here. Keys that belong to one study group carry the
- * group's key in a hash tag (`{...}`) so one group's data lives on one Redis Cluster slot.
+ * group's key in a hash tag (`{...}`) so one group's data lives on one Redis Cluster slot; the
+ * global schedule keys share the `{schedules}` tag, so a transaction or pipeline over them (delete
+ * a schedule with its state, read every state) stays on one slot too.
  */
 export type Keys = ReturnType<typeof createKeys>
 
 /** Build the key factory under a prefix (tests pass a random one). */
 export function createKeys(prefix = 'studybot') {
   const group = (g: string) => `${prefix}:{${g}}`
+  const schedules = `${prefix}:{schedules}`
   return {
     prefix,
     // pipeline
@@ -43,12 +46,14 @@ export function createKeys(prefix = 'studybot') {
     assignment: (g: string, id: string) => `${group(g)}:assignment:${id}`,
     submitters: (g: string, assignmentId: string) => `${group(g)}:assignment:${assignmentId}:submitters`,
     // schedules
-    chatSchedules: () => `${prefix}:schedules`,
-    scheduleState: (scheduleId: string) => `${prefix}:schedule:${scheduleId}:state`,
+    chatSchedules: () => `${schedules}:chat`,
+    scheduleState: (scheduleId: string) => `${schedules}:state:${scheduleId}`,
     slotClaim: (g: string, scheduleId: string, slot: number) => `${group(g)}:slot:${scheduleId}:${slot}`,
     firings: (g: string, scheduleId: string) => `${group(g)}:firings:${scheduleId}`,
     studyCursor: (g: string, scheduleId: string) => `${group(g)}:cursor:${scheduleId}`,
-    scheduleSeq: () => `${prefix}:schedules:seq`,
+    scheduleSeq: () => `${schedules}:seq`,
+    /** Where the global schedule keys were before they shared a hash tag (read once, then moved). */
+    legacySchedules: { chat: `${prefix}:schedules`, seq: `${prefix}:schedules:seq`, state: (scheduleId: string) => `${prefix}:schedule:${scheduleId}:state` },
     /** Pub/sub channel: chat schedules or pause state changed; every scheduler re-reads them. */
     scheduleChanges: () => `${prefix}:schedules:changed`,
     // web console: links and sessions are named by a token's digest, never the token itself

@@ -155,6 +155,29 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
       await redis.hset(keys.studyCursor(group, id), 'endAnnounced', '1')
     },
 
+    /**
+     * Move chat schedules, their sequence and the states of `ids` (and of every chat schedule) from
+     * the keys used before the `{schedules}` hash tag; idempotent, a no-op once moved.
+     */
+    async migrateLegacyKeys(ids: readonly string[]): Promise<number> {
+      const legacy = keys.legacySchedules
+      const chat = await redis.hgetall(legacy.chat)
+      let moved = 0
+      for (const [id, json] of Object.entries(chat)) moved += await redis.hsetnx(keys.chatSchedules(), id, json)
+      const seq = Number(await redis.get(legacy.seq) ?? 0)
+      if (seq > Number(await redis.get(keys.scheduleSeq()) ?? 0)) await redis.set(keys.scheduleSeq(), String(seq))
+      for (const id of new Set([...ids, ...Object.keys(chat)])) {
+        const old = await redis.hgetall(legacy.state(id))
+        if (!Object.keys(old).length) continue
+        if (!await redis.exists(keys.scheduleState(id))) await redis.hset(keys.scheduleState(id), old)
+        await redis.del(legacy.state(id))
+        moved++
+      }
+      if (Object.keys(chat).length) await redis.del(legacy.chat)
+      if (seq) await redis.del(legacy.seq)
+      return moved
+    },
+
     /** Tell every scheduler (all instances) to re-read chat schedules and pause state. */
     async announceChange(): Promise<void> {
       await redis.publish(keys.scheduleChanges(), String(clock.now()))

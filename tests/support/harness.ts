@@ -6,7 +6,7 @@ import { parseConfig, type Config } from '../../src/config.ts'
 import type { App } from '../../src/main.ts'
 import type { Job } from '../../src/jobs/lifecycle.ts'
 import type { MockWorld, SentMessage } from '../../src/bot/mock-world.ts'
-import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { connectRedis, connectTarget, type Redis } from '../../src/store/redis.ts'
 import { createKeys, type Keys } from '../../src/store/keys.ts'
 import type { Clock } from '../../src/clock.ts'
 import type { Deps } from '../../src/deps.ts'
@@ -52,7 +52,8 @@ export interface Harness {
 
 /** Start the bot for a test; `config` overrides top-level keys of baseConfig(). */
 export async function startHarness(o: {
-  redisUrl: string
+  /** One node; without it, the Redis the config's environment names (REDIS_CLUSTER_NODES, REDIS_SENTINELS), as `studybot start` reads it. */
+  redisUrl?: string
   config?: Record<string, unknown>
   env?: NodeJS.ProcessEnv
   clock?: Clock
@@ -63,7 +64,7 @@ export async function startHarness(o: {
   // each bot gets its own data folder, so no two test processes share a reflection journal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
   const config = parseConfig({ ...baseConfig(), dataDir, ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
-  const redis = await connectRedis(o.redisUrl)
+  const redis = o.redisUrl ? await connectRedis(o.redisUrl) : await connectTarget(config.secrets.redis)
   const keys = o.keys ?? createKeys(`e2e${randomBytes(4).toString('hex')}`)
   const capture = captureLog()
   const library = o.library ?? await openLibrary(config, capture.log)
