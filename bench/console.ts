@@ -21,7 +21,7 @@ import { parseConfig } from '../src/config.ts'
 import { systemClock } from '../src/clock.ts'
 import { createKeys } from '../src/store/keys.ts'
 import { createDeps } from '../src/deps.ts'
-import { connectRedis, type Redis } from '../src/store/redis.ts'
+import { connectRedis, isCluster, type Redis } from '../src/store/redis.ts'
 import { startLocalRedis } from '../src/store/local-redis-server.ts'
 import { openLibrary } from '../src/cli/library.ts'
 import { startSimulation } from '../src/cli/simulation.ts'
@@ -170,6 +170,7 @@ async function main() {
 /** The read commands one call of `f` sends to Redis (from any connection), recorded with MONITOR. */
 async function recordCommands(url: string, f: () => Promise<unknown>): Promise<string[][]> {
   const watcher = await connectRedis(url)
+  if (isCluster(watcher)) throw new Error('MONITOR needs a single node')
   const monitor = await watcher.monitor()
   const seen: string[][] = []
   monitor.on('monitor', (_time: string, args: string[]) => { seen.push(args) })
