@@ -11,6 +11,7 @@ import { createHandledMessages, type HandledMessages } from './store/handled-mes
 import { createReflectionJournal, type ReflectionJournal } from './store/reflection-journal.ts'
 import { createReflectionStore, type ReflectionStore } from './store/reflection-store.ts'
 import { createScheduleStore, type ScheduleStore } from './store/schedule-store.ts'
+import { createSlotWork, type SlotWork } from './store/slot-work.ts'
 import { createSeenMembers, type SeenMembers } from './store/seen-members.ts'
 import { createConsoleSessions, type ConsoleSessions } from './store/console-sessions.ts'
 import { createAuditLog, type AuditLog } from './store/audit-log.ts'
@@ -29,6 +30,8 @@ export interface Stores {
   reflections: ReflectionStore
   assignments: AssignmentStore
   schedules: ScheduleStore
+  /** Per-slot broadcast work lists with leases. */
+  slotWork: SlotWork
   askLimits: AskLimits
   handled: HandledMessages
   seen: SeenMembers
@@ -94,6 +97,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     reflections: createReflectionStore(redis, keys, clock, config.timezone),
     assignments: createAssignmentStore(redis, keys, clock),
     schedules: createScheduleStore(redis, keys, clock),
+    slotWork: createSlotWork(redis, keys),
     askLimits: createAskLimits(redis, keys, clock, config.timezone),
     handled: createHandledMessages(redis, keys, log),
     seen: createSeenMembers(redis, keys, log),

@@ -8,6 +8,29 @@ import { allSchedules, isPaused, targetGroups } from '../schedules/definitions.t
 import { runFiring, type FireEnv } from '../schedules/firing.ts'
 import { nextFireTime } from '../schedules/next-fire.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { summarizeSlot } from '../schedules/slot-summary.ts'
+
+/** The newest slot in (from, to], if any. */
+function latestSlotSince(cron: string, tz: string, from: number, to: number): number | undefined {
+  let last: number | undefined
+  let t = from
+  for (let i = 0; i < 10_000; i++) {
+    const next = nextFireTime(cron, tz, t)
+    if (next === undefined || next > to) break
+    last = next
+    t = next
+  }
+  return last
+}
+
+/** Run `f` over `items`, at most `limit` at a time. */
+async function forEachLimit<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
+  let i = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (i < items.length) await f(items[i++])
+  }))
+}
 
 /** Knobs of the scheduler; every one has a default. */
 export interface SchedulerOptions {
@@ -21,6 +44,12 @@ export interface SchedulerOptions {
   resyncMs?: number
   /** Names this process in slot claims (default random). */
   instance?: string
+  /** How long an instance holds a group of a broadcast before another may take it (default 2 min). */
+  leaseMs?: number
+  /** Groups of one broadcast sent at the same time by one instance (default 8; pacing is the sending layer's). */
+  concurrency?: number
+  /** Wait between tries while Redis is unreachable when a slot fires (default 2 s). */
+  redisRetryMs?: number
 }
 
 /** At most this many older slots are recorded as missed after an outage (per schedule and group). */
@@ -44,6 +73,11 @@ export class Scheduler {
   private resyncTimer?: NodeJS.Timeout
   private running = false
   private readonly syncs = createKeyedQueue()
+  private readonly leaseMs: number
+  private readonly concurrency: number
+  private readonly redisRetryMs: number
+  /** Re-drains of broadcasts waiting for a lapsed lease, by schedule and slot. */
+  private readonly redrains = new Map<string, NodeJS.Timeout>()
 
   constructor(private readonly deps: Deps, messenger: Messenger, opts: SchedulerOptions = {}) {
     this.store = deps.stores.schedules
@@ -54,6 +88,9 @@ export class Scheduler {
     this.instance = opts.instance ?? `${process.pid}-${randomBytes(3).toString('hex')}`
     this.claimTtlMs = Math.max(opts.claimTtlMs ?? 3 * 86400_000, deps.config.graceMinutes * 60_000 * 2)
     this.resyncMs = opts.resyncMs ?? 30_000
+    this.leaseMs = opts.leaseMs ?? 120_000
+    this.concurrency = opts.concurrency ?? 8
+    this.redisRetryMs = opts.redisRetryMs ?? 2000
   }
 
   /** Start a cron task per schedule, catch up slots missed while down, and follow chat changes. */
@@ -95,6 +132,8 @@ export class Scheduler {
     if (!this.running) return
     this.running = false
     clearInterval(this.resyncTimer)
+    for (const t of this.redrains.values()) clearTimeout(t)
+    this.redrains.clear()
     for (const { task } of this.tasks.values()) await task.destroy()
     this.tasks.clear()
     await this.syncs.idle()
@@ -151,12 +190,8 @@ export class Scheduler {
       // a tick delayed by a busy event loop still runs, up to the grace window
       missedExecutionTolerance: Math.max(1000, graceMs),
     })
-    // slots node-cron skipped (the process was blocked past the next slot): late within grace, else missed
-    task.on('execution:missed', (ctx) => {
-      const slot = ctx.date.getTime()
-      const late = this.deps.clock.now() - slot <= graceMs
-      this.track(this.onSlot(def, slot, !late, true))
-    })
+    // slots node-cron skipped (the process was blocked, or the clock jumped past the next slot)
+    task.on('execution:missed', (ctx) => { this.track(this.onMissedExecution(def, ctx.date.getTime())) })
     task.start()
     return task
   }
@@ -169,31 +204,124 @@ export class Scheduler {
   }
 
   /**
-   * One slot of one schedule: for each target group, claim it in Redis and fire (or, when
-   * `missed`, record it as missed). Exactly one instance wins each claim.
+   * A slot node-cron skipped: only the newest skipped slot fires (late, within the grace window),
+   * as start-up catch-up does; an older one (a forward clock jump over several slots) is recorded
+   * missed, never sent.
    */
-  async onSlot(def: ScheduleDef, slot: number, missed: boolean, late = false): Promise<void> {
-    if (def.source === 'chat' && !await this.store.getChat(def.id)) return // deleted on another instance
-    const state = await this.store.state(def.id)
-    await this.store.advanceLastSlot(def.id, slot)
-    if (isPaused(def, state)) return
-    await this.claimAndFire(def, slot, { missed, late })
+  async onMissedExecution(def: ScheduleDef, slot: number): Promise<void> {
+    const now = this.deps.clock.now()
+    const next = nextFireTime(def.cron, this.deps.config.timezone, slot)
+    const superseded = next !== undefined && next <= now
+    const late = !superseded && now - slot <= this.deps.config.graceMinutes * 60_000
+    await this.onSlot(def, slot, !late, true)
   }
 
-  private async claimAndFire(def: ScheduleDef, slot: number, o: { missed: boolean; late: boolean }): Promise<void> {
-    for (const group of targetGroups(this.deps.config, def)) {
+  /**
+   * One slot of one schedule: write its work list (once, whichever instance is first) and send
+   * to the groups this instance takes (or, when `missed`, record them missed). While Redis is
+   * unreachable the slot is tried again until it is back; past the grace window by then, it is
+   * recorded missed.
+   */
+  async onSlot(def: ScheduleDef, slot: number, missed: boolean, late = false): Promise<void> {
+    const graceEnd = slot + this.deps.config.graceMinutes * 60_000
+    for (let attempt = 1; ; attempt++) {
       try {
-        if (!await this.store.claimSlot(group.key, def.id, slot, this.instance, this.claimTtlMs)) continue
-        if (o.missed) {
-          await this.store.recordFiring({ scheduleId: def.id, group: group.key, slot, outcome: 'missed', at: this.deps.clock.now() })
-          this.deps.log.warn({ scheduleId: def.id, group: group.key, slot }, 'slot missed')
-        } else {
-          await runFiring(this.env, def, group, slot, o.late ? { late: true } : {})
-        }
+        if (def.source === 'chat' && !await this.store.getChat(def.id)) return // deleted on another instance
+        const state = await this.store.state(def.id)
+        await this.store.advanceLastSlot(def.id, slot)
+        if (isPaused(def, state)) return
+        // a tick is on time; a slot that waited for Redis is sent only within the grace window
+        const tooLate = attempt > 1 && this.deps.clock.now() > graceEnd
+        await this.runSlot(def, slot, { missed: missed || tooLate, late: late || attempt > 1 })
+        return
       } catch (err) {
-        this.deps.log.error({ err, scheduleId: def.id, group: group.key, slot }, 'schedule slot failed')
+        if (!this.running) {
+          // a direct call outside a running scheduler (tests, the CLI): report, do not retry
+          this.deps.log.error({ err, scheduleId: def.id, slot }, 'schedule slot failed')
+          return
+        }
+        this.deps.log.warn({ err, scheduleId: def.id, slot, attempt }, 'schedule slot could not reach redis, retrying')
+        await sleep(this.redisRetryMs)
       }
     }
+  }
+
+  private async runSlot(def: ScheduleDef, slot: number, o: { missed: boolean; late: boolean }): Promise<void> {
+    const { slotWork } = this.deps.stores
+    const groups = targetGroups(this.deps.config, def)
+    await slotWork.create(def.id, slot, groups.map((g) => g.key), this.claimTtlMs, this.deps.clock.now())
+    if (o.missed) {
+      const closed = await slotWork.close(def.id, slot, this.deps.clock.now(), { outcome: 'missed', at: this.deps.clock.now() })
+      for (const group of closed) {
+        await this.store.recordFiring({ scheduleId: def.id, group, slot, outcome: 'missed', at: this.deps.clock.now() })
+        this.deps.log.warn({ scheduleId: def.id, group, slot }, 'slot missed')
+      }
+      await this.summarize(def, slot)
+      return
+    }
+    await this.drain(def, slot, o.late)
+  }
+
+  /**
+   * Take groups of the slot's work list and send them, `concurrency` at a time, until none is
+   * free; then wait for leases held by others (an instance that died hands its groups back when
+   * its lease lapses) until the grace window ends, when what is left is recorded missed.
+   */
+  private async drain(def: ScheduleDef, slot: number, late: boolean): Promise<void> {
+    const { slotWork } = this.deps.stores
+    const { clock } = this.deps
+    const token = `${this.instance}:${randomBytes(3).toString('hex')}`
+    const byKey = new Map(targetGroups(this.deps.config, def).map((g) => [g.key, g]))
+    const graceEnd = slot + this.deps.config.graceMinutes * 60_000
+    for (;;) {
+      const now = clock.now()
+      const taken = await slotWork.take(def.id, slot, { now, leaseUntil: now + this.leaseMs, token, max: this.concurrency * 4, ttlMs: this.claimTtlMs })
+      if (!taken.length) break
+      await forEachLimit(taken, this.concurrency, async ({ group, kind }) => {
+        const g = byKey.get(group)
+        if (kind === 'unconfirmed' || !g) {
+          const error = g ? '发送途中实例中断，无法确认是否送达，不再重发' : '该群已不在配置中'
+          if (!g) await slotWork.finish(def.id, slot, group, token, { outcome: 'failed', at: clock.now(), error })
+          await this.store.recordFiring({ scheduleId: def.id, group, slot, outcome: g ? 'unconfirmed' : 'failed', at: clock.now(), error })
+          this.deps.log.warn({ scheduleId: def.id, group, slot }, g ? 'broadcast lease lapsed mid-send, recorded unconfirmed' : 'broadcast group no longer configured')
+          return
+        }
+        if (!await slotWork.begin(def.id, slot, group, token, clock.now() + this.leaseMs)) return
+        const f = await runFiring(this.env, def, g, slot, late ? { late: true } : {})
+        await slotWork.finish(def.id, slot, group, token, { outcome: f.outcome, at: f.at, ...(f.error ? { error: f.error } : {}) })
+      })
+    }
+    const left = await slotWork.remaining(def.id, slot)
+    if (!left.count) {
+      await this.summarize(def, slot)
+      return
+    }
+    if (clock.now() > graceEnd) {
+      await this.runSlot(def, slot, { missed: true, late })
+      return
+    }
+    // held by another instance: look again when its lease lapses (or at the end of the grace window)
+    const at = Math.min(Math.max(left.nextFree ?? 0, clock.now() + 1000), graceEnd + 1000)
+    this.redrainAt(def, slot, late, at - clock.now())
+  }
+
+  private redrainAt(def: ScheduleDef, slot: number, late: boolean, delayMs: number): void {
+    if (!this.running) return
+    const key = `${def.id}:${slot}`
+    clearTimeout(this.redrains.get(key))
+    const t = setTimeout(() => {
+      this.redrains.delete(key)
+      this.track(this.onSlot(def, slot, false, late))
+    }, delayMs)
+    t.unref()
+    this.redrains.set(key, t)
+  }
+
+  /** Once every group of a slot is recorded: the slot's counts become the schedule's last broadcast. */
+  private async summarize(def: ScheduleDef, slot: number): Promise<void> {
+    const { total, done } = await this.deps.stores.slotWork.results(def.id, slot)
+    if (!total) return
+    await this.store.recordSlotSummary(def.id, summarizeSlot(slot, total, done))
   }
 
   /**
@@ -222,8 +350,13 @@ export class Scheduler {
       } else missed.push(next)
       t = next
     }
-    for (const slot of missed.slice(-missedKept)) await this.claimAndFire(def, slot, { missed: true, late: false })
-    if (fire !== undefined) await this.claimAndFire(def, fire, { missed: false, late: true })
+    // a broadcast an instance began before it died (lastSlot already past it) resumes too
+    if (fire === undefined) {
+      const recent = latestSlotSince(def.cron, tz, graceStart, now)
+      if (recent !== undefined) fire = recent
+    }
+    for (const slot of missed.slice(-missedKept)) await this.runSlot(def, slot, { missed: true, late: false })
+    if (fire !== undefined) await this.runSlot(def, fire, { missed: false, late: true })
     await this.store.advanceLastSlot(def.id, now)
   }
 }

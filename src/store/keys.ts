@@ -48,7 +48,11 @@ export function createKeys(prefix = 'studybot') {
     // schedules
     chatSchedules: () => `${schedules}:chat`,
     scheduleState: (scheduleId: string) => `${schedules}:state:${scheduleId}`,
-    slotClaim: (g: string, scheduleId: string, slot: number) => `${group(g)}:slot:${scheduleId}:${slot}`,
+    /** One slot's broadcast work list; its keys share a hash tag so its scripts touch one slot. */
+    slotWork: (scheduleId: string, slot: number) => {
+      const base = `${prefix}:{work:${scheduleId}:${slot}}`
+      return { pending: `${base}:pending`, leases: `${base}:leases`, inflight: `${base}:inflight`, done: `${base}:done`, meta: `${base}:meta` }
+    },
     firings: (g: string, scheduleId: string) => `${group(g)}:firings:${scheduleId}`,
     studyCursor: (g: string, scheduleId: string) => `${group(g)}:cursor:${scheduleId}`,
     scheduleSeq: () => `${schedules}:seq`,

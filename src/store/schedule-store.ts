@@ -37,6 +37,18 @@ export type ScheduleDef = Omit<ScheduleConfig, 'paused'> & {
   createdAt?: number
 }
 
+/** How one slot's broadcast ended, over all its groups. */
+export interface SlotSummary {
+  slot: number
+  total: number
+  sent: number
+  failed: number
+  missed: number
+  unconfirmed: number
+  /** Groups not reached (failed, unconfirmed), with the reason, at most 20. */
+  problems: Array<{ group: string; outcome: FiringOutcome; error?: string }>
+}
+
 /** Pause state and progress of one schedule. */
 export interface ScheduleState {
   /** Set when paused or resumed from chat; overrides the config's `paused`. */
@@ -44,6 +56,8 @@ export interface ScheduleState {
   /** The newest slot any instance has seen (ticked, caught up or recorded missed). */
   lastSlot?: number
   last?: Firing
+  /** The newest finished broadcast slot's counts. */
+  slotSummary?: SlotSummary
 }
 
 /** How many firing records are kept per schedule and group. */
@@ -55,11 +69,18 @@ local cur = tonumber(redis.call('HGET', KEYS[1], 'lastSlot') or '0')
 if tonumber(ARGV[1]) > cur then redis.call('HSET', KEYS[1], 'lastSlot', ARGV[1]) return 1 end
 return 0`
 
+const summaryScript = `
+local cur = redis.call('HGET', KEYS[1], 'slotSummary')
+if cur and tonumber(cjson.decode(cur).slot) > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'slotSummary', ARGV[2])
+return 1`
+
 function readState(raw: Record<string, string>): ScheduleState {
   return {
     ...(raw.paused !== undefined ? { paused: raw.paused === '1' } : {}),
     ...(raw.lastSlot ? { lastSlot: Number(raw.lastSlot) } : {}),
     ...(raw.last ? { last: JSON.parse(raw.last) as Firing } : {}),
+    ...(raw.slotSummary ? { slotSummary: JSON.parse(raw.slotSummary) as SlotSummary } : {}),
   }
 }
 
@@ -119,14 +140,6 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
       await redis.eval(advanceScript, 1, keys.scheduleState(id), String(slot))
     },
 
-    /**
-     * Claim one slot of one schedule in one configured group; true for exactly one caller across
-     * restarts and instances. The claim outlives any grace window, then expires.
-     */
-    async claimSlot(group: string, id: string, slot: number, owner: string, ttlMs: number): Promise<boolean> {
-      return (await redis.set(keys.slotClaim(group, id, slot), owner, 'PX', ttlMs, 'NX')) === 'OK'
-    },
-
     /** Append a firing record and make it the schedule's last outcome. */
     async recordFiring(f: Firing): Promise<void> {
       const json = JSON.stringify(f)
@@ -137,6 +150,10 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
       // keep the newest slot as "last"; a late missed record must not hide a newer send
       const state = await store.state(f.scheduleId)
       if (!state.last || state.last.slot <= f.slot || f.manual) await redis.hset(keys.scheduleState(f.scheduleId), 'last', json)
+    },
+    /** Keep a finished slot's counts as the schedule's last broadcast (a newer slot's stay). */
+    async recordSlotSummary(id: string, summary: SlotSummary): Promise<void> {
+      await redis.eval(summaryScript, 1, keys.scheduleState(id), String(summary.slot), JSON.stringify(summary))
     },
     /** The newest firing records of a schedule in a group, newest first. */
     async firings(group: string, id: string, n = 10): Promise<Firing[]> {

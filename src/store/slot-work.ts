@@ -1,0 +1,145 @@
+import type { Redis } from './redis.ts'
+import type { Keys } from './keys.ts'
+import { withScripts } from './scripts.ts'
+
+/** What happened to one group of a slot's broadcast, as the work list records it. */
+export interface GroupOutcome {
+  outcome: 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished'
+  at: number
+  error?: string
+  /** The lease token of the instance that recorded it. */
+  by?: string
+}
+
+/** A group handed to one instance: send it, or (`unconfirmed`) it was recorded as such because its sender died mid-send. */
+export interface Taken {
+  group: string
+  kind: 'take' | 'unconfirmed'
+}
+
+// Keys of one slot (all under one hash tag): pending zset (group -> lease expiry, 0 = free),
+// leases hash (group -> token of the lease holder), inflight hash (group -> token that began
+// sending), done hash (group -> outcome JSON), meta hash.
+const createLua = `
+if redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
+redis.call('HSET', KEYS[5], 'total', #ARGV - 2, 'createdAt', ARGV[2])
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 0, ARGV[i]) end
+for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1`
+
+// ARGV: now, lease until, token, max, ttl. A group whose lease lapsed after its holder began
+// sending may have been delivered: it is recorded unconfirmed, never sent again.
+const takeLua = `
+local out = {}
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, g in ipairs(due) do
+  local began = redis.call('HGET', KEYS[3], g)
+  if began then
+    redis.call('HSET', KEYS[4], g, cjson.encode({ outcome = 'unconfirmed', at = tonumber(ARGV[1]), by = began, error = 'began' }))
+    redis.call('ZREM', KEYS[1], g)
+    redis.call('HDEL', KEYS[2], g)
+    redis.call('HDEL', KEYS[3], g)
+    out[#out + 1] = g
+    out[#out + 1] = 'unconfirmed'
+  else
+    redis.call('ZADD', KEYS[1], ARGV[2], g)
+    redis.call('HSET', KEYS[2], g, ARGV[3])
+    out[#out + 1] = g
+    out[#out + 1] = 'take'
+  end
+end
+for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
+return out`
+
+// ARGV: group, token, lease until. Only the lease holder begins; the lease is renewed.
+const beginLua = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`
+
+// ARGV: group, token, outcome JSON. Records once; the sender itself may replace the
+// 'unconfirmed' a taker recorded for it while it was slow (it knows the outcome).
+const finishLua = `
+local cur = redis.call('HGET', KEYS[4], ARGV[1])
+if cur then
+  local d = cjson.decode(cur)
+  if not (d.outcome == 'unconfirmed' and d.by == ARGV[2]) then return 0 end
+end
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[2], ARGV[1]) end
+if redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[3], ARGV[1]) end
+return 1`
+
+// ARGV: now, outcome JSON. Every group not leased now (never taken, or its lease lapsed without
+// a send begun) is recorded with the outcome (missed: slot too old, or the grace window ended).
+const closeLua = `
+local out = {}
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+for _, g in ipairs(due) do
+  local began = redis.call('HGET', KEYS[3], g)
+  local rec = ARGV[2]
+  if began then rec = cjson.encode({ outcome = 'unconfirmed', at = tonumber(ARGV[1]), by = began, error = 'began' }) end
+  redis.call('HSET', KEYS[4], g, rec)
+  redis.call('ZREM', KEYS[1], g)
+  redis.call('HDEL', KEYS[2], g)
+  redis.call('HDEL', KEYS[3], g)
+  out[#out + 1] = g
+end
+return out`
+
+/** Per-slot broadcast work lists with leases (docs/schedules.md "Broadcasts"). */
+export type SlotWork = ReturnType<typeof createSlotWork>
+
+/** Build the work-list store on a Redis client. */
+export function createSlotWork(redis: Redis, keys: Keys) {
+  const s = withScripts(redis, {
+    slotWorkCreate: { keys: 5, lua: createLua },
+    slotWorkTake: { keys: 4, lua: takeLua },
+    slotWorkBegin: { keys: 3, lua: beginLua },
+    slotWorkFinish: { keys: 4, lua: finishLua },
+    slotWorkClose: { keys: 4, lua: closeLua },
+  })
+  const k = (id: string, slot: number) => keys.slotWork(id, slot)
+  const four = (id: string, slot: number) => { const w = k(id, slot); return [w.pending, w.leases, w.inflight, w.done] }
+  return {
+    /** Write the slot's groups once (idempotent across instances and restarts); true if this call wrote them. */
+    async create(id: string, slot: number, groups: readonly string[], ttlMs: number, now: number): Promise<boolean> {
+      const w = k(id, slot)
+      return await s.slotWorkCreate(w.pending, w.leases, w.inflight, w.done, w.meta, String(ttlMs), String(now), ...groups) === 1
+    },
+    /** Lease up to `max` free groups until `leaseUntil`. */
+    async take(id: string, slot: number, o: { now: number; leaseUntil: number; token: string; max: number; ttlMs: number }): Promise<Taken[]> {
+      const flat = await s.slotWorkTake(...four(id, slot), String(o.now), String(o.leaseUntil), o.token, String(o.max), String(o.ttlMs)) as string[]
+      const out: Taken[] = []
+      for (let i = 0; i < flat.length; i += 2) out.push({ group: flat[i], kind: flat[i + 1] as Taken['kind'] })
+      return out
+    },
+    /** Mark that the lease holder is about to send (after this, a lapsed lease means "maybe delivered"); false if the lease is gone. */
+    async begin(id: string, slot: number, group: string, token: string, leaseUntil: number): Promise<boolean> {
+      const [pending, leases, inflight] = four(id, slot)
+      return await s.slotWorkBegin(pending, leases, inflight, group, token, String(leaseUntil)) === 1
+    },
+    /** Record a group's outcome once; false if another record stands. */
+    async finish(id: string, slot: number, group: string, token: string, o: GroupOutcome): Promise<boolean> {
+      return await s.slotWorkFinish(...four(id, slot), group, token, JSON.stringify({ ...o, by: token })) === 1
+    },
+    /** Record every group not leased now with `o` (a missed slot, the grace window over); returns them. */
+    async close(id: string, slot: number, now: number, o: GroupOutcome): Promise<string[]> {
+      return await s.slotWorkClose(...four(id, slot), String(now), JSON.stringify(o)) as string[]
+    },
+    /** Groups still to do, and the earliest time one of them is free to take (0: now). */
+    async remaining(id: string, slot: number): Promise<{ count: number; nextFree?: number }> {
+      const w = k(id, slot)
+      const [count, first] = await Promise.all([redis.zcard(w.pending), redis.zrange(w.pending, '0', '0', 'WITHSCORES')])
+      return { count, ...(first.length ? { nextFree: Number(first[1]) } : {}) }
+    },
+    /** Every group's recorded outcome, and how many groups the slot had (0 if never written). */
+    async results(id: string, slot: number): Promise<{ total: number; done: Record<string, GroupOutcome> }> {
+      const w = k(id, slot)
+      const [total, raw] = await Promise.all([redis.hget(w.meta, 'total'), redis.hgetall(w.done)])
+      return { total: Number(total ?? 0), done: Object.fromEntries(Object.entries(raw).map(([g, v]) => [g, JSON.parse(v) as GroupOutcome])) }
+    },
+  }
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startTestRedis } from '../support/redis.ts'
+import { startLocalRedis } from '../../src/store/local-redis-server.ts'
+import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { createKeys, type Keys } from '../../src/store/keys.ts'
+import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
+import { Scheduler } from '../../src/jobs/scheduler.ts'
+import { createScheduleStore } from '../../src/store/schedule-store.ts'
+import { allSchedules } from '../../src/schedules/definitions.ts'
+import { createRecordingMessenger } from '../support/recording-messenger.ts'
+import { scheduleConfig } from '../support/schedule-config.ts'
+import { testDeps } from '../support/deps.ts'
+import type { Messenger } from '../../src/bot/messenger.ts'
+
+const tz = 'Asia/Shanghai'
+// Feb 29 only: real time never reaches a slot while these tests run, so only the fake clock matters
+const leapCron = '0 9 29 2 *'
+const slot = zonedToEpoch('2028-02-29', '09:00', tz)
+const groups = Array.from({ length: 20 }, (_, i) => ({ topic: `第${i + 1}支部学习群`, secretaries: [`书记${i + 1}`] }))
+
+let server: Awaited<ReturnType<typeof startTestRedis>>
+let redis: Redis
+let keys: Keys
+
+beforeAll(async () => {
+  server = await startTestRedis()
+  redis = await connectRedis(server.url)
+})
+afterAll(async () => {
+  redis.disconnect()
+  await server.stop()
+})
+beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
+
+/** A messenger whose `n`-th group send never returns, as an instance killed mid-send. */
+function dyingMessenger(n: number): Messenger & { sent: string[] } {
+  const sent: string[] = []
+  let count = 0
+  const base = createRecordingMessenger()
+  return {
+    ...base,
+    sent,
+    async toGroup(group) {
+      if (++count >= n) return new Promise<void>(() => { /* the process died here */ })
+      sent.push(group)
+    },
+  }
+}
+
+describe('a broadcast as a durable work list with leases', () => {
+  it('hands the groups of an instance that died mid-broadcast to another: each sent once, the one in flight recorded unconfirmed', async () => {
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups })
+    const clock = createManualClock(slot)
+    const dead = dyingMessenger(6)
+    const alive = createRecordingMessenger()
+    const a = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, dead, { concurrency: 1, leaseMs: 60_000 })
+    const b = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, alive, { concurrency: 2, leaseMs: 60_000 })
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+
+    void a.onSlot(def, slot, false) // hangs on its 6th group, holding the leases of the groups it took
+    while (dead.sent.length < 5) await sleep(10)
+    await b.onSlot(def, slot, false)
+    const beforeLapse = alive.sent.length
+    expect(beforeLapse + dead.sent.length).toBeLessThan(20) // the dead instance's leased groups wait
+
+    clock.advance(61_000) // its leases lapse (still inside the 10-minute grace window)
+    await b.onSlot(def, slot, false)
+
+    const sentTo = [...dead.sent, ...alive.sent.map((s) => s.group!)]
+    expect(new Set(sentTo).size).toBe(sentTo.length) // nobody twice
+    expect(sentTo).toHaveLength(19)
+    const store = createScheduleStore(redis, keys, clock)
+    const unconfirmed = []
+    for (const g of groups) {
+      const [f] = await store.firings(g.topic, 'all')
+      if (!sentTo.includes(g.topic)) unconfirmed.push(f)
+      else expect(f.outcome, g.topic).toBe('sent')
+    }
+    expect(unconfirmed).toEqual([expect.objectContaining({ outcome: 'unconfirmed', error: expect.stringContaining('无法确认是否送达') })])
+    expect((await store.state('all')).slotSummary).toMatchObject({ slot, total: 20, sent: 19, unconfirmed: 1, failed: 0, missed: 0 })
+  })
+
+  it('a restarted instance resumes a slot it had begun, inside the grace window', async () => {
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups })
+    const clock = createManualClock(slot - 60_000)
+    const first = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, createRecordingMessenger())
+    await first.start()
+    await first.stop()
+    clock.set(slot)
+    const dead = dyingMessenger(4)
+    const a = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, dead, { concurrency: 1, leaseMs: 60_000 })
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    void a.onSlot(def, slot, false)
+    while (dead.sent.length < 3) await sleep(10)
+
+    clock.set(slot + 3 * 60_000) // restarted 3 minutes later: leases lapsed, grace not over
+    const again = createRecordingMessenger()
+    const restarted = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, again)
+    await restarted.start()
+    await restarted.stop()
+    const sentTo = [...dead.sent, ...again.sent.map((s) => s.group!)]
+    expect(new Set(sentTo).size).toBe(19)
+    expect(sentTo).toHaveLength(19)
+  })
+})
+
+describe('a slot while Redis blinks (issue 14 item 9)', () => {
+  it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
+    const own = await startLocalRedis({ dir, persistent: false })
+    const client = await connectRedis(own.url)
+    try {
+      const config = scheduleConfig([{ id: 'note', group: groups[0].topic, cron: leapCron, kind: 'text', text: '通知' }], { groups: groups.slice(0, 2) })
+      const clock = createManualClock(slot - 60_000)
+      const m = createRecordingMessenger()
+      const { deps, logs } = await testDeps({ config, redis: client, keys, clock })
+      const s = new Scheduler(deps, m, { redisRetryMs: 50 })
+      await s.start()
+      const [def] = await allSchedules(config, createScheduleStore(client, keys, clock))
+      await own.stop()
+      clock.set(slot)
+      const firing = s.onSlot(def, slot, false)
+      while (!logs.some((l) => l.msg === 'schedule slot could not reach redis, retrying')) await sleep(20)
+      clock.set(slot + 2 * 60_000)
+      await own.restart()
+      await firing
+      await s.stop()
+      expect(m.sent.map((x) => x.text)).toEqual(['通知'])
+      const [f] = await createScheduleStore(client, keys, clock).firings(groups[0].topic, 'note')
+      expect(f).toMatchObject({ slot, outcome: 'sent', late: true })
+      expect(logs.find((l) => l.msg === 'schedule slot could not reach redis, retrying')).toMatchObject({ scheduleId: 'note', slot })
+    } finally {
+      client.disconnect()
+      await own.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('records the slot missed when Redis comes back after the grace window', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
+    const own = await startLocalRedis({ dir, persistent: false })
+    const client = await connectRedis(own.url)
+    try {
+      const config = scheduleConfig([{ id: 'note', group: groups[0].topic, cron: leapCron, kind: 'text', text: '通知' }], { groups: groups.slice(0, 2) })
+      const clock = createManualClock(slot - 60_000)
+      const m = createRecordingMessenger()
+      const { deps, logs } = await testDeps({ config, redis: client, keys, clock })
+      const s = new Scheduler(deps, m, { redisRetryMs: 50 })
+      await s.start()
+      const [def] = await allSchedules(config, createScheduleStore(client, keys, clock))
+      await own.stop()
+      clock.set(slot)
+      const firing = s.onSlot(def, slot, false)
+      while (!logs.some((l) => l.msg === 'schedule slot could not reach redis, retrying')) await sleep(20)
+      clock.set(slot + 30 * 60_000)
+      await own.restart()
+      await firing
+      await s.stop()
+      expect(m.sent).toEqual([])
+      const [f] = await createScheduleStore(client, keys, clock).firings(groups[0].topic, 'note')
+      expect(f).toMatchObject({ slot, outcome: 'missed' })
+    } finally {
+      client.disconnect()
+      await own.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a forward clock jump over several slots fires only the newest, the others recorded missed', async () => {
+    const config = scheduleConfig([{ id: 'often', group: groups[0].topic, cron: '*/2 * * * *', kind: 'text', text: '两分钟一次' }], { groups: groups.slice(0, 2) })
+    const t0 = zonedToEpoch('2028-02-29', '09:00', tz)
+    const clock = createManualClock(t0 + 7 * 60_000) // jumped from 09:00 to 09:07: 09:02, 09:04, 09:06 skipped
+    const m = createRecordingMessenger()
+    const s = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    for (const min of [2, 4, 6]) await s.onMissedExecution(def, t0 + min * 60_000)
+    expect(m.sent).toHaveLength(1)
+    const records = await createScheduleStore(redis, keys, clock).firings(groups[0].topic, 'often')
+    expect(records.map((r) => [new Date(r.slot).getUTCMinutes(), r.outcome])).toEqual([[6, 'sent'], [4, 'missed'], [2, 'missed']])
+  })
+})
