@@ -62,10 +62,11 @@ describe('scheduled broadcasts through studybot play', () => {
     // both ran ~7 s over mostly the same slots: one send per slot, never two
     expect(total).toBeGreaterThanOrEqual(2)
     expect(total).toBeLessThanOrEqual(slots)
-    // every slot claimed in Redis was sent by exactly one of them
+    // every slot recorded sent in its work list in Redis was sent by exactly one of them
     const redis = await connectRedis(server.url)
-    const claims = await redis.keys(`${createKeys().prefix}:{第三党支部学习群}:slot:tick2:*`)
+    const lists = await redis.keys(`${createKeys().prefix}:{work:tick2:*}:done`)
+    const sent = (await Promise.all(lists.map((k) => redis.hget(k, '第三党支部学习群')))).filter((v) => v && JSON.parse(v).outcome === 'sent')
     await redis.quit()
-    expect(claims.length).toBe(total)
+    expect(sent.length).toBe(total)
   }, 60_000)
 })
