@@ -10,6 +10,11 @@ import { nextFireTime } from '../schedules/next-fire.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { summarizeSlot } from '../schedules/slot-summary.ts'
+import { chineseReason } from '../schedules/overview.ts'
+import { tellSecretaries } from '../bot/tell-secretaries.ts'
+import { groupName, type GroupConfig } from '../config.ts'
+import { formatInZone } from '../clock.ts'
+import type { Firing } from '../store/schedule-store.ts'
 
 /** The newest slot in (from, to], if any. */
 function latestSlotSince(cron: string, tz: string, from: number, to: number): number | undefined {
@@ -289,6 +294,7 @@ export class Scheduler {
         if (!await slotWork.begin(def.id, slot, group, token, clock.now() + this.leaseMs)) return
         const f = await runFiring(this.env, def, g, slot, late ? { late: true } : {})
         await slotWork.finish(def.id, slot, group, token, { outcome: f.outcome, at: f.at, ...(f.error ? { error: f.error } : {}) })
+        if (f.outcome === 'failed') await this.tellFailure(def, g, f)
       })
     }
     const left = await slotWork.remaining(def.id, slot)
@@ -317,11 +323,25 @@ export class Scheduler {
     this.redrains.set(key, t)
   }
 
+  /**
+   * Tell a group's secretaries privately that a scheduled send failed, with the reason; a refusal
+   * the broadcast channel already explained (webhook removed, bot not activated) is not told twice.
+   */
+  private async tellFailure(def: ScheduleDef, group: GroupConfig, f: Firing): Promise<void> {
+    if (f.failure === 'refused' || f.failure === 'not-activated') return
+    const when = formatInZone(f.slot, this.deps.config.timezone).slice(5)
+    const text = `【学习助手】“${groupName(group)}”的定时通知（定时任务 ${def.id}，${when}）没有发出去：${chineseReason(f.error)}。`
+    await tellSecretaries(this.env.messenger, this.deps.config, group, text, this.deps.log)
+  }
+
   /** Once every group of a slot is recorded: the slot's counts become the schedule's last broadcast. */
   private async summarize(def: ScheduleDef, slot: number): Promise<void> {
     const { total, done } = await this.deps.stores.slotWork.results(def.id, slot)
     if (!total) return
-    await this.store.recordSlotSummary(def.id, summarizeSlot(slot, total, done))
+    const summary = summarizeSlot(slot, total, done)
+    await this.store.recordSlotSummary(def.id, summary)
+    const { problems, ...counts } = summary
+    this.deps.log.info({ scheduleId: def.id, ...counts, failedGroups: problems.map((p) => p.group) }, 'broadcast finished')
   }
 
   /**

@@ -145,7 +145,7 @@ export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConf
     const platform = platformFailureOf(err)
     const outcome = platform?.failure === 'unconfirmed' ? 'unconfirmed' : 'failed'
     log[outcome === 'failed' ? 'error' : 'warn']({ err, scheduleId: def.id, group: group.key, slot }, outcome === 'failed' ? 'schedule firing failed' : 'schedule firing delivery unconfirmed')
-    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: (platform ?? err as Error).message, ...extra }
+    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: (platform ?? err as Error).message, ...(platform ? { failure: platform.failure } : {}), ...extra }
   }
   try {
     await env.deps.stores.schedules.recordFiring(f)

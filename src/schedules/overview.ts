@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts'
 import { formatInZone } from '../clock.ts'
-import type { Firing, ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
+import type { Firing, ScheduleDef, ScheduleStore, SlotSummary } from '../store/schedule-store.ts'
 import { allSchedules, isPaused } from './definitions.ts'
 import { nextFireTimes } from './next-fire.ts'
 
@@ -9,6 +9,8 @@ export interface ScheduleRow {
   def: ScheduleDef
   paused: boolean
   last?: Firing
+  /** The newest finished broadcast: counts over its groups. */
+  summary?: SlotSummary
   /** Next fire time (epoch ms); undefined when paused or never. */
   next?: number
 }
@@ -30,7 +32,7 @@ export async function scheduleOverview(config: Config, store: ScheduleStore, now
   const states = await store.states(defs.map((d) => d.id))
   return defs.map((def, i) => {
     const paused = isPaused(def, states[i])
-    return { def, paused, last: states[i].last, next: paused ? undefined : nextFireTimes(def.cron, config.timezone, now, 1)[0] }
+    return { def, paused, last: states[i].last, ...(states[i].slotSummary ? { summary: states[i].slotSummary } : {}), next: paused ? undefined : nextFireTimes(def.cron, config.timezone, now, 1)[0] }
   })
 }
 
@@ -41,9 +43,10 @@ export function formatFireTime(ms: number, timeZone: string): string {
 }
 
 /** A failure reason members and secretaries can read; technical details stay in the log. */
-function chineseReason(error: string | undefined): string {
+export function chineseReason(error: string | undefined): string {
   if (!error) return '原因不明，详见日志'
-  if (/[\u4e00-\u9fff]/.test(error)) return error
+  // a reason written in Chinese (the platform's own), not an English error that names a Chinese group
+  if (/^[\u4e00-\u9fff【“]/.test(error)) return error
   if (/not found/i.test(error)) return '找不到这个群（机器人可能已不在群里），详见日志'
   return '网络或平台出错，已重试仍未成功，详见日志'
 }
@@ -72,7 +75,19 @@ export function formatScheduleRow(row: ScheduleRow, timeZone: string): string {
     `  时间：${def.label ?? def.cron} · 发往：${target}${content ? ` · 内容：${content}` : ''}`,
     `  下次：${row.next !== undefined ? formatFireTime(row.next, timeZone) : row.paused ? '已暂停' : '无'}`,
     `  上次：${formatOutcome(row.last, timeZone)}`,
+    ...(row.summary && row.summary.total > 1 ? formatSummary(row.summary, timeZone) : []),
   ].join('\n')
+}
+
+/** A broadcast's counts, e.g. 上次广播 11-23 09:00，共 60 个群：已发送 58，失败 1，未确认 1，错过 0; then the groups not reached. */
+export function formatSummary(s: SlotSummary, timeZone: string): string[] {
+  const lines = [`  上次广播：${formatInZone(s.slot, timeZone).slice(5)}，共 ${s.total} 个群：已发送 ${s.sent}，失败 ${s.failed}，未确认 ${s.unconfirmed}，错过 ${s.missed}`]
+  if (s.problems.length) {
+    const shown = s.problems.slice(0, 5).map((p) => `${p.group}（${p.outcome === 'unconfirmed' ? '未确认送达' : chineseReason(p.error)}）`)
+    const more = s.failed + s.unconfirmed - shown.length
+    lines.push(`  未送达：${shown.join('、')}${more > 0 ? ` 等，另有 ${more} 个群` : ''}`)
+  }
+  return lines
 }
 
 /** One line of at most `n` characters, with … when cut. */

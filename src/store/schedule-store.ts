@@ -24,6 +24,8 @@ export interface Firing {
   /** Fired by `#定时 立即`, outside the cron. */
   manual?: boolean
   error?: string
+  /** The platform's kind of failure (refused, not-activated, unconfirmed, …) when it said one. */
+  failure?: string
 }
 
 /** A schedule, from the config or added in chat. */

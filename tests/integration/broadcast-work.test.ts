@@ -16,6 +16,7 @@ import { createRecordingMessenger } from '../support/recording-messenger.ts'
 import { scheduleConfig } from '../support/schedule-config.ts'
 import { testDeps } from '../support/deps.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
+import { formatScheduleRow, scheduleOverview } from '../../src/schedules/overview.ts'
 
 const tz = 'Asia/Shanghai'
 // Feb 29 only: real time never reaches a slot while these tests run, so only the fake clock matters
@@ -182,5 +183,37 @@ describe('a slot while Redis blinks (issue 14 item 9)', () => {
     expect(m.sent).toHaveLength(1)
     const records = await createScheduleStore(redis, keys, clock).firings(groups[0].topic, 'often')
     expect(records.map((r) => [new Date(r.slot).getUTCMinutes(), r.outcome])).toEqual([[6, 'sent'], [4, 'missed'], [2, 'missed']])
+  })
+})
+
+describe('per-slot results (issue 15 item 4)', () => {
+  it('counts sent and failed groups of a broadcast, lists the failed ones with the reason, and tells their secretaries privately', async () => {
+    const three = [1, 2, 3].map((i) => ({ topic: `第${i}支部学习群`, secretaries: [{ id: `wxid_sec${i}`, name: `书记${i}` }] }))
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups: three })
+    const clock = createManualClock(slot)
+    const base = createRecordingMessenger()
+    const m: Messenger = {
+      ...base,
+      async toGroup(group, text, o) {
+        if (group === '第2支部学习群') throw new Error('room not found: 第2支部学习群')
+        return base.toGroup(group, text, o)
+      },
+    }
+    const { deps } = await testDeps({ config, redis, keys, clock })
+    const s = new Scheduler(deps, m, { sendAttempts: 2, retryBaseMs: 5 })
+    const store = createScheduleStore(redis, keys, clock)
+    const [def] = await allSchedules(config, store)
+    await s.onSlot(def, slot, false)
+
+    expect((await store.state('all')).slotSummary).toMatchObject({
+      total: 3, sent: 2, failed: 1, missed: 0, unconfirmed: 0,
+      problems: [{ group: '第2支部学习群', outcome: 'failed', error: expect.stringContaining('room not found') }],
+    })
+    const [row] = await scheduleOverview(config, store, clock.now())
+    const shown = formatScheduleRow(row, tz)
+    expect(shown).toContain('上次广播：02-29 09:00，共 3 个群：已发送 2，失败 1，未确认 0，错过 0')
+    expect(shown).toContain('未送达：第2支部学习群（找不到这个群')
+    const told = base.sent.filter((x) => x.to)
+    expect(told).toEqual([expect.objectContaining({ to: 'wxid_sec2', text: expect.stringContaining('“第2支部学习群”的定时通知（定时任务 all，02-29 09:00）没有发出去') })])
   })
 })
