@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import { duplicateClient, type Redis } from '../store/redis.ts'
 import type { ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
-import { allSchedules, isPaused, targetGroups } from '../schedules/definitions.ts'
+import { allSchedules, isPaused, scheduleById, targetGroups } from '../schedules/definitions.ts'
 import { runFiring, type FireEnv } from '../schedules/firing.ts'
 import { nextFireTime } from '../schedules/next-fire.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
@@ -45,7 +45,7 @@ export interface SchedulerOptions {
   retryBaseMs?: number
   /** How long a slot claim lives; must outlast the grace window (default 3 days). */
   claimTtlMs?: number
-  /** Fallback re-read of chat schedules when a change notice was lost (default 30 s). */
+  /** Safety-net full re-read of every schedule, for change notices lost while disconnected (default 5 min). */
   resyncMs?: number
   /** Names this process in slot claims (default random). */
   instance?: string
@@ -92,7 +92,7 @@ export class Scheduler {
     }
     this.instance = opts.instance ?? `${process.pid}-${randomBytes(3).toString('hex')}`
     this.claimTtlMs = Math.max(opts.claimTtlMs ?? 3 * 86400_000, deps.config.graceMinutes * 60_000 * 2)
-    this.resyncMs = opts.resyncMs ?? 30_000
+    this.resyncMs = opts.resyncMs ?? 5 * 60_000
     this.leaseMs = opts.leaseMs ?? 120_000
     this.concurrency = opts.concurrency ?? 8
     this.redisRetryMs = opts.redisRetryMs ?? 2000
@@ -112,7 +112,11 @@ export class Scheduler {
       down = true
     })
     sub.on('ready', () => { down = false })
-    sub.on('message', () => { this.resync().catch((err) => log.error({ err }, 'schedule resync failed')) })
+    // a notice names the schedule that changed: only it is read again
+    sub.on('message', (_channel: string, message: string) => {
+      const id = message.startsWith('id:') ? message.slice(3) : undefined
+      ;(id ? this.resyncOne(id) : this.resync()).catch((err) => log.error({ err, scheduleId: id }, 'schedule resync failed'))
+    })
     try {
       await sub.connect()
       await sub.subscribe(this.deps.keys.scheduleChanges())
@@ -152,6 +156,21 @@ export class Scheduler {
   /** Re-read the schedules: start tasks for new or resumed ones, destroy those deleted or paused. */
   resync(): Promise<void> {
     return this.syncs.run('sync', () => this.sync())
+  }
+
+  /** Re-read one schedule (a change notice named it): start, restart or destroy its task. */
+  resyncOne(id: string): Promise<void> {
+    return this.syncs.run('sync', async () => {
+      if (!this.running) return
+      const def = await scheduleById(this.deps.config, this.store, id)
+      const wanted = def && !isPaused(def, await this.store.state(id)) ? def : undefined
+      const t = this.tasks.get(id)
+      if (t && wanted?.cron !== t.cron) {
+        await t.task.destroy()
+        this.tasks.delete(id)
+      }
+      if (wanted && this.running && !this.tasks.has(id)) this.tasks.set(id, { task: this.createTask(wanted), cron: wanted.cron })
+    })
   }
 
   /** Ids of the schedules that have a running cron task. */

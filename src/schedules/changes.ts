@@ -25,20 +25,20 @@ export async function addChatSchedule(deps: Pick<Deps, 'config' | 'stores'>, gro
   s: Pick<ScheduleDef, 'cron' | 'label' | 'kind' | 'text' | 'questions' | 'due'>, createdBy: string): Promise<ScheduleDef> {
   const store = deps.stores.schedules
   const def = await store.addChat({ ...s, group: group.key, wrap: false, createdBy }, new Set(deps.config.schedules.map((x) => x.id)))
-  await store.announceChange()
+  await store.announceChange(def.id)
   return def
 }
 
 /** Pause or resume a schedule everywhere (a resume does not catch up the paused slots). */
 export async function setSchedulePaused(deps: Pick<Deps, 'stores'>, id: string, paused: boolean): Promise<void> {
   await deps.stores.schedules.setPaused(id, paused)
-  await deps.stores.schedules.announceChange()
+  await deps.stores.schedules.announceChange(id)
 }
 
 /** Delete a schedule added in chat or the console, everywhere; false if there was none. */
 export async function deleteChatSchedule(deps: Pick<Deps, 'stores'>, id: string): Promise<boolean> {
   const removed = await deps.stores.schedules.removeChat(id)
-  await deps.stores.schedules.announceChange()
+  await deps.stores.schedules.announceChange(id)
   return removed
 }
 

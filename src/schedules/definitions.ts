@@ -3,8 +3,15 @@ import type { ScheduleDef, ScheduleState, ScheduleStore } from '../store/schedul
 
 /** Every schedule: the config's, then those added in chat. */
 export async function allSchedules(config: Config, store: ScheduleStore): Promise<ScheduleDef[]> {
-  const fromConfig: ScheduleDef[] = config.schedules.map((s) => ({ ...s, source: 'config' as const }))
-  return [...fromConfig, ...await store.chatSchedules()]
+  return [...config.schedules.map(fromConfig), ...await store.chatSchedules()]
+}
+
+const fromConfig = (s: Config['schedules'][number]): ScheduleDef => ({ ...s, source: 'config' as const })
+
+/** One schedule by id (the config's first, then chat), or undefined. */
+export async function scheduleById(config: Config, store: ScheduleStore, id: string): Promise<ScheduleDef | undefined> {
+  const own = config.schedules.find((s) => s.id === id)
+  return own ? fromConfig(own) : store.getChat(id)
 }
 
 /** Is it paused now (a chat pause/resume overrides the config)? */

@@ -197,9 +197,9 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
       return moved
     },
 
-    /** Tell every scheduler (all instances) to re-read chat schedules and pause state. */
-    async announceChange(): Promise<void> {
-      await redis.publish(keys.scheduleChanges(), String(clock.now()))
+    /** Tell every scheduler (all instances) that schedule `id` changed (added, paused, resumed, deleted); without an id, to re-read all. */
+    async announceChange(id?: string): Promise<void> {
+      await redis.publish(keys.scheduleChanges(), id ? `id:${id}` : String(clock.now()))
     },
   }
   return store
