@@ -39,6 +39,27 @@ export function createWechatyMessenger(opts: {
     return g
   }
 
+  // Rooms by topic, built once from one listing of every room (Room.find({ topic }) scans all
+  // rooms per call: minutes for thousands of groups); listed again, at most every 30 s, when a
+  // topic is missing (a room the bot joined later).
+  let byTopic: Promise<Map<string, Room>> | undefined
+  let listedAt = 0
+  const topicIndex = (again: boolean): Promise<Map<string, Room>> => {
+    if (byTopic && !(again && Date.now() - listedAt > 30_000)) return byTopic
+    listedAt = Date.now()
+    const listing = (async () => {
+      const index = new Map<string, Room>()
+      for (const room of await bot.Room.findAll()) {
+        const topic = await room.topic()
+        if (!index.has(topic)) index.set(topic, room)
+      }
+      return index
+    })()
+    byTopic = listing
+    listing.catch(() => { if (byTopic === listing) byTopic = undefined })
+    return listing
+  }
+
   const roomOf = async (groupKey: string): Promise<Room> => {
     const cached = rooms.get(groupKey)
     if (cached) return cached
@@ -47,7 +68,7 @@ export function createWechatyMessenger(opts: {
     if (g.id) {
       room = await bot.Room.find({ id: g.id })
     } else {
-      room = await bot.Room.find({ topic: g.topic! })
+      room = (await topicIndex(false)).get(g.topic!) ?? (await topicIndex(true)).get(g.topic!)
     }
     if (!room) throw new Error(`room for group ${groupKey} not found`)
     rooms.set(groupKey, room)
