@@ -51,7 +51,10 @@ export interface SchedulerOptions {
   instance?: string
   /** How long an instance holds a group of a broadcast before another may take it (default 2 min). */
   leaseMs?: number
-  /** Groups of one broadcast sent at the same time by one instance (default 8; pacing is the sending layer's). */
+  /**
+   * Groups of one broadcast sent at the same time by one instance (default 32; pacing is the
+   * sending layer's: at 1 message/s a group waits at most ~32 s in the outbox, well inside its lease).
+   */
   concurrency?: number
   /** Wait between tries while Redis is unreachable when a slot fires (default 2 s). */
   redisRetryMs?: number
@@ -94,7 +97,7 @@ export class Scheduler {
     this.claimTtlMs = Math.max(opts.claimTtlMs ?? 3 * 86400_000, deps.config.graceMinutes * 60_000 * 2)
     this.resyncMs = opts.resyncMs ?? 5 * 60_000
     this.leaseMs = opts.leaseMs ?? 120_000
-    this.concurrency = opts.concurrency ?? 8
+    this.concurrency = opts.concurrency ?? 32
     this.redisRetryMs = opts.redisRetryMs ?? 2000
   }
 

@@ -71,6 +71,13 @@ local cur = tonumber(redis.call('HGET', KEYS[1], 'lastSlot') or '0')
 if tonumber(ARGV[1]) > cur then redis.call('HSET', KEYS[1], 'lastSlot', ARGV[1]) return 1 end
 return 0`
 
+// ARGV: slot, manual ('1'), firing JSON
+const lastScript = `
+local cur = redis.call('HGET', KEYS[1], 'last')
+if ARGV[2] ~= '1' and cur and tonumber(cjson.decode(cur).slot) > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'last', ARGV[3])
+return 1`
+
 const summaryScript = `
 local cur = redis.call('HGET', KEYS[1], 'slotSummary')
 if cur and tonumber(cjson.decode(cur).slot) > tonumber(ARGV[1]) then return 0 end
@@ -150,8 +157,7 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
         .ltrim(keys.firings(f.group, f.scheduleId), 0, firingsKept - 1)
         .exec()
       // keep the newest slot as "last"; a late missed record must not hide a newer send
-      const state = await store.state(f.scheduleId)
-      if (!state.last || state.last.slot <= f.slot || f.manual) await redis.hset(keys.scheduleState(f.scheduleId), 'last', json)
+      await redis.eval(lastScript, 1, keys.scheduleState(f.scheduleId), String(f.slot), f.manual ? '1' : '0', json)
     },
     /** Keep a finished slot's counts as the schedule's last broadcast (a newer slot's stay). */
     async recordSlotSummary(id: string, summary: SlotSummary): Promise<void> {

@@ -1,0 +1,112 @@
+// npm run bench:scale — issue 15's targets, each next to a baseline measured in the same run:
+// 1. one slot of a '*' schedule to N groups (default 6,000; SCALE_GROUPS) by id and by topic through the real
+//    bot on the mock puppet, pacing 0, vs N raw Redis claim round trips (SET NX PX, one at a time);
+// 2. crash drill: two instances (child processes) share a 200-group broadcast, one is SIGKILLed
+//    at a random point and restarted; counts sends per group (REPEAT times, default 20).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pino from 'pino'
+import { parseConfig } from '../src/config.ts'
+import { systemClock } from '../src/clock.ts'
+import { createKeys } from '../src/store/keys.ts'
+import { connectRedis } from '../src/store/redis.ts'
+import { startLocalRedis } from '../src/store/local-redis-server.ts'
+import { Scheduler } from '../src/jobs/scheduler.ts'
+import { createDeps } from '../src/deps.ts'
+import { allSchedules } from '../src/schedules/definitions.ts'
+import { startSimulation } from '../src/cli/simulation.ts'
+import type { Messenger } from '../src/bot/messenger.ts'
+
+const N = Number(process.env.SCALE_GROUPS ?? 6000)
+const DRILL_GROUPS = Number(process.env.DRILL_GROUPS ?? 200)
+const REPEAT = Number(process.env.REPEAT ?? 20)
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-bench-scale-'))
+const server = await startLocalRedis({ dir: path.join(dir, 'redis'), persistent: false })
+const redis = await connectRedis(server.url)
+const log = pino({ level: 'silent' })
+const slot = Date.UTC(2028, 1, 29, 1, 0) // 2028-02-29 09:00 Beijing: never reached by real time
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+// --- 1. fan-out to N groups ------------------------------------------------------------------
+async function rawClaims(prefix: string): Promise<number> {
+  const t0 = performance.now()
+  for (let i = 0; i < N; i++) await redis.set(`${prefix}:{g${i}}:claim:${slot}`, 'x', 'PX', 60_000, 'NX')
+  return performance.now() - t0
+}
+
+async function fanOut(by: 'id' | 'topic'): Promise<number> {
+  const groups = Array.from({ length: N }, (_, i) => by === 'id' ? { id: `room${i}@chatroom`, topic: `学习群${i}` } : { topic: `学习群${i}` })
+  const config = parseConfig({
+    bot: { name: '学习助手', sendIntervalMs: 0 }, console: { enabled: false }, dataDir: path.join(dir, `data-${by}`), groups,
+    schedules: [{ id: 'all', group: '*', cron: '0 9 29 2 *', kind: 'text', text: '全体通知' }],
+  }, path.join(dir, 'bench.yaml'), {})
+  const deps = await createDeps({ config, log, clock: systemClock, redis, keys: createKeys(`b${by}${Date.now()}`) })
+  let messenger: Messenger | undefined
+  let sent = 0
+  let last = 0
+  const sim = await startSimulation({ deps, jobs: (_d, m) => { messenger = m; return [] }, onSent: () => { sent++; last = performance.now() } })
+  while (!messenger) await sleep(50)
+  const scheduler = new Scheduler(deps, messenger)
+  const [def] = await allSchedules(config, deps.stores.schedules)
+  const t0 = performance.now()
+  await scheduler.onSlot(def, slot, false)
+  while (sent < N) await sleep(20)
+  await sim.stop()
+  return last - t0
+}
+
+console.log(`1. 一个时间点发往 ${N} 个群（pacing 0，单实例，mock puppet）`)
+const base = await rawClaims('raw')
+console.log(`   基准：${N} 次 Redis 认领往返（SET NX PX，逐个）  ${fmt(base)}`)
+for (const by of ['id', 'topic'] as const) {
+  const t = await fanOut(by)
+  console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t)}  = ${(t / base).toFixed(2)}× 基准（目标 ≤ 3×）`)
+}
+
+// --- 2. crash drill --------------------------------------------------------------------------
+const tsx = path.join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx')
+const instance = (prefix: string, logFile: string, dataDir: string) =>
+  spawn(tsx, [path.join(import.meta.dirname, 'scale-instance.ts'), server.url, prefix, String(DRILL_GROUPS), String(slot), logFile, dataDir], { stdio: ['ignore', 'ignore', 'inherit'] })
+const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)))
+
+console.log(`2. 崩溃演练：两个实例分担 ${DRILL_GROUPS} 个群的一次广播，随机时刻 SIGKILL 其中一个并立即重启，重复 ${REPEAT} 次`)
+let perfect = 0
+let twice = 0
+let unconfirmedTotal = 0
+let neverTotal = 0
+for (let r = 0; r < REPEAT; r++) {
+  const prefix = `drill${r}${Date.now()}`
+  const logFile = path.join(dir, `platform-${r}.log`)
+  const dataDir = fs.mkdtempSync(path.join(dir, 'drill-'))
+  const a = instance(prefix, logFile, dataDir)
+  const b = instance(prefix, logFile, dataDir)
+  // kill b once the broadcast has begun, at a random point of it
+  const target = Math.floor(Math.random() * DRILL_GROUPS * 0.8)
+  while ((fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').length - 1 : 0) < target) await sleep(5)
+  b.kill('SIGKILL')
+  await exited(b)
+  const restarted = instance(prefix, logFile, dataDir)
+  await Promise.all([exited(a), exited(restarted)])
+  const lines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean)
+  const counts = new Map<string, number>()
+  for (const g of lines) counts.set(g, (counts.get(g) ?? 0) + 1)
+  const dup = [...counts.values()].filter((c) => c > 1).length
+  const never = DRILL_GROUPS - counts.size
+  const deps = await createDeps({ config: parseConfig({ groups: [{ topic: 'x' }], dataDir }, path.join(dataDir, 'x.yaml'), {}), log, redis, keys: createKeys(prefix) })
+  const { done } = await deps.stores.slotWork.results('drill', slot)
+  const unconfirmed = Object.values(done).filter((o) => o.outcome === 'unconfirmed').length
+  twice += dup
+  unconfirmedTotal += unconfirmed
+  neverTotal += never
+  if (dup === 0 && never === 0) perfect++
+  console.log(`   第 ${r + 1} 次：在第 ${target} 条后杀掉；送达 ${counts.size}/${DRILL_GROUPS}，重复 ${dup}，未送达 ${never}，记为未确认 ${unconfirmed}`)
+}
+console.log(`   合计：${perfect}/${REPEAT} 次全部送达且无重复；重复 ${twice} 次；未送达 ${neverTotal} 个群（均记为未确认或失败：${unconfirmedTotal} 个未确认）`)
+
+redis.disconnect()
+await server.stop()
+fs.rmSync(dir, { recursive: true, force: true })
+process.exit(0)
