@@ -110,6 +110,31 @@ describe('a broadcast as a durable work list with leases', () => {
   })
 })
 
+describe('fan-out (issue 15 item 3)', () => {
+  it('a group whose send hangs does not hold up the other groups of the broadcast', async () => {
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups })
+    const clock = createManualClock(slot)
+    const base = createRecordingMessenger()
+    let release!: () => void
+    const stuck = new Promise<void>((resolve) => { release = resolve })
+    const m: Messenger = {
+      ...base,
+      async toGroup(group, text, o) {
+        if (group === groups[0].topic) await stuck // its room cannot be reached yet
+        return base.toGroup(group, text, o)
+      },
+    }
+    const s = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    const firing = s.onSlot(def, slot, false)
+    while (base.sent.length < 19) await sleep(10) // every other group is sent while the first waits
+    expect(base.sent.map((x) => x.group)).not.toContain(groups[0].topic)
+    release()
+    await firing
+    expect(base.sent).toHaveLength(20)
+  })
+})
+
 describe('a slot while Redis blinks (issue 14 item 9)', () => {
   it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
