@@ -21,6 +21,11 @@ export interface Messenger {
   fileToContact(contactId: string, file: FileBoxInterface): Promise<void>
   /** Members of a group's room, without the bot itself. */
   groupMembers(groupKey: string): Promise<Member[]>
+  /**
+   * Whether this instance can reach the group (its account is in the room, or the group has a
+   * robot). A broadcast hands groups it cannot reach to the instance that hosts them; absent: all.
+   */
+  reaches?(groupKey: string): Promise<boolean>
 }
 
 /** The messenger over a running Wechaty, as the listener sees it: it also finds a group's room and a room's group. */

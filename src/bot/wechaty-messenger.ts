@@ -83,6 +83,10 @@ export function createWechatyMessenger(opts: {
 
   return {
     roomOf,
+    async reaches(groupKey) {
+      if (opts.channels?.webhooks[groupKey]) return true
+      return roomOf(groupKey).then(() => true, () => false)
+    },
     async groupOf(room) {
       return findGroup(config, { id: room.id, topic: await room.topic() })
     },

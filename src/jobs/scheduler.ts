@@ -16,6 +16,9 @@ import { groupName, type GroupConfig } from '../config.ts'
 import { formatInZone } from '../clock.ts'
 import type { Firing } from '../store/schedule-store.ts'
 
+/** How long this instance leaves a group it could not reach to the others before trying it again. */
+const retryReachMs = 30_000
+
 /** The newest slot in (from, to], if any. */
 function latestSlotSince(cron: string, tz: string, from: number, to: number): number | undefined {
   let last: number | undefined
@@ -84,6 +87,8 @@ export class Scheduler {
   private readonly leaseMs: number
   private readonly concurrency: number
   private readonly redisRetryMs: number
+  /** Groups of a slot this instance found it cannot reach, with when: not taken again for a while. */
+  private readonly notHere = new Map<string, Map<string, number>>()
   /** Re-drains of broadcasts waiting for a lapsed lease, by schedule and slot. */
   private readonly redrains = new Map<string, NodeJS.Timeout>()
 
@@ -300,9 +305,13 @@ export class Scheduler {
     const token = `${this.instance}:${randomBytes(3).toString('hex')}`
     const byKey = new Map(targetGroups(this.deps.config, def).map((g) => [g.key, g]))
     const graceEnd = slot + this.deps.config.graceMinutes * 60_000
+    const slotKey = `${def.id}:${slot}`
+    const notHere = this.notHere.get(slotKey) ?? new Map<string, number>()
+    this.notHere.set(slotKey, notHere)
     for (;;) {
       const now = clock.now()
-      const taken = await slotWork.take(def.id, slot, { now, leaseUntil: now + this.leaseMs, token, max: this.concurrency * 4, ttlMs: this.claimTtlMs })
+      for (const [g, at] of notHere) if (now - at > retryReachMs) notHere.delete(g)
+      const taken = await slotWork.take(def.id, slot, { now, leaseUntil: now + this.leaseMs, token, max: this.concurrency * 4, ttlMs: this.claimTtlMs, skip: [...notHere.keys()] })
       if (!taken.length) break
       await forEachLimit(taken, this.concurrency, async ({ group, kind }) => {
         const g = byKey.get(group)
@@ -313,6 +322,12 @@ export class Scheduler {
           this.deps.log.warn({ scheduleId: def.id, group, slot }, g ? 'broadcast lease lapsed mid-send, recorded unconfirmed' : 'broadcast group no longer configured')
           return
         }
+        // hosted by another instance (another account): hand it over, look again a little later
+        if (this.env.messenger.reaches && !await this.env.messenger.reaches(group)) {
+          notHere.set(group, clock.now())
+          await slotWork.release(def.id, slot, group, token, clock.now())
+          return
+        }
         if (!await slotWork.begin(def.id, slot, group, token, clock.now() + this.leaseMs)) return
         const f = await runFiring(this.env, def, g, slot, late ? { late: true } : {})
         await slotWork.finish(def.id, slot, group, token, { outcome: f.outcome, at: f.at, ...(f.error ? { error: f.error } : {}) })
@@ -321,6 +336,7 @@ export class Scheduler {
     }
     const left = await slotWork.remaining(def.id, slot)
     if (!left.count) {
+      this.notHere.delete(slotKey)
       await this.summarize(def, slot)
       return
     }
@@ -328,8 +344,10 @@ export class Scheduler {
       await this.runSlot(def, slot, { missed: true, late })
       return
     }
-    // held by another instance: look again when its lease lapses (or at the end of the grace window)
-    const at = Math.min(Math.max(left.nextFree ?? 0, clock.now() + 1000), graceEnd + 1000)
+    // held by another instance, or hosted elsewhere: look again when a lease lapses, when it is
+    // time to try an unreachable group again, or at the end of the grace window
+    const free = left.nextFree && left.nextFree > clock.now() ? left.nextFree : clock.now() + (notHere.size ? retryReachMs : 1000)
+    const at = Math.min(Math.max(free, clock.now() + 1000), graceEnd + 1000)
     this.redrainAt(def, slot, late, at - clock.now())
   }
 

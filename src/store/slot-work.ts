@@ -27,25 +27,34 @@ for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 0, ARGV[i]) end
 for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1`
 
-// ARGV: now, lease until, token, max, ttl. A group whose lease lapsed after its holder began
+// ARGV: now, lease until, token, max, ttl, groups not to take (this instance cannot reach them)... A group whose lease lapsed after its holder began
 // sending may have been delivered: it is recorded unconfirmed, never sent again.
 const takeLua = `
 local out = {}
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+local skip = {}
+for i = 6, #ARGV do skip[ARGV[i]] = true end
+local limit = tonumber(ARGV[4])
+local due
+if #ARGV > 5 then due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) else due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit) end
+local n = 0
 for _, g in ipairs(due) do
-  local began = redis.call('HGET', KEYS[3], g)
-  if began then
-    redis.call('HSET', KEYS[4], g, cjson.encode({ outcome = 'unconfirmed', at = tonumber(ARGV[1]), by = began, error = 'began' }))
-    redis.call('ZREM', KEYS[1], g)
-    redis.call('HDEL', KEYS[2], g)
-    redis.call('HDEL', KEYS[3], g)
-    out[#out + 1] = g
-    out[#out + 1] = 'unconfirmed'
-  else
-    redis.call('ZADD', KEYS[1], ARGV[2], g)
-    redis.call('HSET', KEYS[2], g, ARGV[3])
-    out[#out + 1] = g
-    out[#out + 1] = 'take'
+  if n >= limit then break end
+  if not skip[g] then
+    n = n + 1
+    local began = redis.call('HGET', KEYS[3], g)
+    if began then
+      redis.call('HSET', KEYS[4], g, cjson.encode({ outcome = 'unconfirmed', at = tonumber(ARGV[1]), by = began, error = 'began' }))
+      redis.call('ZREM', KEYS[1], g)
+      redis.call('HDEL', KEYS[2], g)
+      redis.call('HDEL', KEYS[3], g)
+      out[#out + 1] = g
+      out[#out + 1] = 'unconfirmed'
+    else
+      redis.call('ZADD', KEYS[1], ARGV[2], g)
+      redis.call('HSET', KEYS[2], g, ARGV[3])
+      out[#out + 1] = g
+      out[#out + 1] = 'take'
+    end
   end
 end
 for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
@@ -70,6 +79,13 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 redis.call('ZREM', KEYS[1], ARGV[1])
 if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[2], ARGV[1]) end
 if redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[3], ARGV[1]) end
+return 1`
+
+// ARGV: group, token, free at. The lease holder gives the group back unsent (it cannot reach it).
+const releaseLua = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or redis.call('HGET', KEYS[3], ARGV[1]) then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`
 
 // ARGV: now, outcome JSON. Every group not leased now (never taken, or its lease lapsed without
@@ -100,6 +116,7 @@ export function createSlotWork(redis: Redis, keys: Keys) {
     slotWorkBegin: { keys: 3, lua: beginLua },
     slotWorkFinish: { keys: 4, lua: finishLua },
     slotWorkClose: { keys: 4, lua: closeLua },
+    slotWorkRelease: { keys: 3, lua: releaseLua },
   })
   const k = (id: string, slot: number) => keys.slotWork(id, slot)
   const four = (id: string, slot: number) => { const w = k(id, slot); return [w.pending, w.leases, w.inflight, w.done] }
@@ -109,9 +126,9 @@ export function createSlotWork(redis: Redis, keys: Keys) {
       const w = k(id, slot)
       return await s.slotWorkCreate(w.pending, w.leases, w.inflight, w.done, w.meta, String(ttlMs), String(now), ...groups) === 1
     },
-    /** Lease up to `max` free groups until `leaseUntil`. */
-    async take(id: string, slot: number, o: { now: number; leaseUntil: number; token: string; max: number; ttlMs: number }): Promise<Taken[]> {
-      const flat = await s.slotWorkTake(...four(id, slot), String(o.now), String(o.leaseUntil), o.token, String(o.max), String(o.ttlMs)) as string[]
+    /** Lease up to `max` free groups until `leaseUntil`, none of `skip`. */
+    async take(id: string, slot: number, o: { now: number; leaseUntil: number; token: string; max: number; ttlMs: number; skip?: readonly string[] }): Promise<Taken[]> {
+      const flat = await s.slotWorkTake(...four(id, slot), String(o.now), String(o.leaseUntil), o.token, String(o.max), String(o.ttlMs), ...(o.skip ?? [])) as string[]
       const out: Taken[] = []
       for (let i = 0; i < flat.length; i += 2) out.push({ group: flat[i], kind: flat[i + 1] as Taken['kind'] })
       return out
@@ -120,6 +137,11 @@ export function createSlotWork(redis: Redis, keys: Keys) {
     async begin(id: string, slot: number, group: string, token: string, leaseUntil: number): Promise<boolean> {
       const [pending, leases, inflight] = four(id, slot)
       return await s.slotWorkBegin(pending, leases, inflight, group, token, String(leaseUntil)) === 1
+    },
+    /** Give a leased group back unsent, free for any instance from `freeAt`; false if the lease is gone. */
+    async release(id: string, slot: number, group: string, token: string, freeAt: number): Promise<boolean> {
+      const [pending, leases, inflight] = four(id, slot)
+      return await s.slotWorkRelease(pending, leases, inflight, group, token, String(freeAt)) === 1
     },
     /** Record a group's outcome once; false if another record stands. */
     async finish(id: string, slot: number, group: string, token: string, o: GroupOutcome): Promise<boolean> {

@@ -135,6 +135,36 @@ describe('fan-out (issue 15 item 3)', () => {
   })
 })
 
+describe('groups hosted by different instances (one account each)', () => {
+  it('each instance sends the groups its account is in and hands the others over: every group once, by its host', async () => {
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups })
+    const clock = createManualClock(slot)
+    const hostedBy = (half: number): Messenger & { sent: Array<{ group?: string }> } => {
+      const base = createRecordingMessenger()
+      const mine = new Set(groups.filter((_g, i) => Math.floor(i / 10) === half).map((g) => g.topic))
+      return {
+        ...base,
+        async reaches(group) { return mine.has(group) },
+        async toGroup(group, text, o) {
+          if (!mine.has(group)) throw new Error(`room for group ${group} not found`)
+          return base.toGroup(group, text, o)
+        },
+      }
+    }
+    const ma = hostedBy(0)
+    const mb = hostedBy(1)
+    const a = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, ma)
+    const b = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, mb)
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    await Promise.all([a.onSlot(def, slot, false), b.onSlot(def, slot, false)])
+    // whichever took a group it cannot reach gave it back at once; the other takes it on its next look
+    await Promise.all([a.onSlot(def, slot, false), b.onSlot(def, slot, false)])
+    expect(ma.sent.map((x) => x.group).sort()).toEqual(groups.slice(0, 10).map((g) => g.topic).sort())
+    expect(mb.sent.map((x) => x.group).sort()).toEqual(groups.slice(10).map((g) => g.topic).sort())
+    expect((await createScheduleStore(redis, keys, clock).state('all')).slotSummary).toMatchObject({ total: 20, sent: 20, failed: 0 })
+  })
+})
+
 describe('a slot while Redis blinks (issue 14 item 9)', () => {
   it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
