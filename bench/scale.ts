@@ -1,7 +1,9 @@
 // npm run bench:scale — issue 15's targets, each next to a baseline measured in the same run:
 // 1. one slot of a '*' schedule to N groups (default 6,000; SCALE_GROUPS) by id and by topic through the real
 //    bot on the mock puppet, pacing 0, vs N raw Redis claim round trips (SET NX PX, one at a time);
-// 2. crash drill: two instances (child processes) share a 200-group broadcast, one is SIGKILLed
+// 2. 60 groups at the default pacing (1 message/s per account) over 2 accounts on 2 instances,
+//    vs one account (PACING_MS scales it);
+// 3. crash drill: two instances (child processes) share a 200-group broadcast, one is SIGKILLed
 //    at a random point and restarted; counts sends per group (REPEAT times, default 20).
 import fs from 'node:fs'
 import os from 'node:os'
@@ -19,6 +21,7 @@ import { createDeps } from '../src/deps.ts'
 import { allSchedules } from '../src/schedules/definitions.ts'
 import { startSimulation } from '../src/cli/simulation.ts'
 import type { Messenger } from '../src/bot/messenger.ts'
+import { createSendQueue } from '../src/send/send-queue.ts'
 
 const N = Number(process.env.SCALE_GROUPS ?? 6000)
 const DRILL_GROUPS = Number(process.env.DRILL_GROUPS ?? 200)
@@ -66,13 +69,54 @@ for (const by of ['id', 'topic'] as const) {
   console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t)}  = ${(t / base).toFixed(2)}× 基准（目标 ≤ 3×）`)
 }
 
-// --- 2. crash drill --------------------------------------------------------------------------
+// --- 2. two accounts on two instances -------------------------------------------------------
+const PACED = 60
+const paceMs = Number(process.env.PACING_MS ?? 1000)
+/** A messenger paced like an account's outbox (one send per interval, the same send queue), reaching `mine`. */
+function account(mine: Set<string> | undefined, onSent: () => void): Messenger {
+  const queue = createSendQueue({ limit: { count: 1, windowMs: paceMs }, windowOf: () => 'account', clock: { now: () => performance.now() }, retry: { retries: 0, retryBaseMs: 1 } })
+  return {
+    async reaches(g) { return !mine || mine.has(g) },
+    async toGroup(g) { await queue.send(g, async () => { onSent() }) },
+    async toContact() {},
+    async fileToContact() {},
+    async groupMembers() { return [] },
+  }
+}
+async function pacedBroadcast(accounts: 1 | 2): Promise<number> {
+  const groups = Array.from({ length: PACED }, (_, i) => ({ topic: `支部${i}` }))
+  const config = parseConfig({ groups, dataDir: path.join(dir, `paced-${accounts}`), schedules: [{ id: 'all', group: '*', cron: '0 9 29 2 *', kind: 'text', text: '通知' }] }, path.join(dir, 'bench.yaml'), {})
+  const prefix = `paced${accounts}${Date.now()}`
+  let sent = 0
+  let last = 0
+  const onSent = () => { sent++; last = performance.now() }
+  const halves = accounts === 1 ? [undefined] : [0, 1].map((h) => new Set(groups.filter((_g, i) => i % 2 === h).map((g) => g.topic)))
+  const schedulers = await Promise.all(halves.map(async (mine) => {
+    const deps = await createDeps({ config, log, clock: systemClock, redis, keys: createKeys(prefix) })
+    const s = new Scheduler(deps, account(mine, onSent))
+    await s.start()
+    return { s, deps }
+  }))
+  const [def] = await allSchedules(config, schedulers[0].deps.stores.schedules)
+  const t0 = performance.now()
+  await Promise.all(schedulers.map(({ s }) => s.onSlot(def, slot, false)))
+  while (sent < PACED) await sleep(50)
+  for (const { s } of schedulers) await s.stop()
+  return last - t0
+}
+console.log(`2. ${PACED} 个群，每个账号每 ${paceMs} ms 发一条（默认节奏）`)
+const one = await pacedBroadcast(1)
+console.log(`   基准：1 个账号、1 个实例：时间点 → 最后一个群  ${fmt(one)}`)
+const two = await pacedBroadcast(2)
+console.log(`   2 个账号、2 个实例（各自托管一半的群，各自限速）：${fmt(two)}  = ${(two / one).toFixed(2)}× 单账号（目标 ≤ 0.55×）`)
+
+// --- 3. crash drill --------------------------------------------------------------------------
 const tsx = path.join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx')
 const instance = (prefix: string, logFile: string, dataDir: string) =>
   spawn(tsx, [path.join(import.meta.dirname, 'scale-instance.ts'), server.url, prefix, String(DRILL_GROUPS), String(slot), logFile, dataDir], { stdio: ['ignore', 'ignore', 'inherit'] })
 const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)))
 
-console.log(`2. 崩溃演练：两个实例分担 ${DRILL_GROUPS} 个群的一次广播，随机时刻 SIGKILL 其中一个并立即重启，重复 ${REPEAT} 次`)
+console.log(`3. 崩溃演练：两个实例分担 ${DRILL_GROUPS} 个群的一次广播，随机时刻 SIGKILL 其中一个并立即重启，重复 ${REPEAT} 次`)
 let perfect = 0
 let twice = 0
 let unconfirmedTotal = 0
