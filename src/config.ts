@@ -245,8 +245,10 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
   groups.forEach((g, i) => {
     if (typeof g.webhook !== 'string') return
     const value = env[g.webhook]
-    if (value) webhooks[g.key] = value
-    else problems.push(`groups[${i}].webhook：环境变量 ${g.webhook} 未设置（应为群机器人 webhook 地址或 key）`)
+    // the value is a secret: a problem names the variable, never what it holds
+    if (!value) problems.push(`groups[${i}].webhook：环境变量 ${g.webhook} 未设置（应为群机器人 webhook 地址或 key）`)
+    else if (!isWebhookValue(value)) problems.push(`groups[${i}].webhook：环境变量 ${g.webhook} 的值不是有效的群机器人 webhook（应为完整地址 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…，或只填其中的 key；为保护密钥，这里不显示它的值）`)
+    else webhooks[g.key] = value
   })
   const rawSchedules = (Array.isArray(loose.schedules) ? loose.schedules : []) as Array<Partial<ScheduleConfig>>
   const ids = new Set<string>()
@@ -371,6 +373,19 @@ function typeName(t: string): string {
     int: '整数', undefined: '空', null: '空',
   }
   return map[t] ?? t
+}
+
+const WEBHOOK_KEY = /^[A-Za-z0-9_-]{4,128}$/
+
+/** A group robot's key, or an http(s) webhook URL that carries one as `?key=`. */
+function isWebhookValue(v: string): boolean {
+  if (WEBHOOK_KEY.test(v)) return true
+  if (!/^https?:\/\//.test(v)) return false
+  try {
+    return WEBHOOK_KEY.test(new URL(v).searchParams.get('key') ?? '')
+  } catch {
+    return false
+  }
 }
 
 function isTimeZone(tz: string): boolean {

@@ -9,6 +9,7 @@ import { dueMs } from './definitions.ts'
 import { platformFailureOf, SendError } from '../send/send-error.ts'
 import { withRetry } from '../send/retry.ts'
 import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
+import { redactSecrets } from '../util/redact.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -145,7 +146,7 @@ export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConf
     const platform = platformFailureOf(err)
     const outcome = platform?.failure === 'unconfirmed' ? 'unconfirmed' : 'failed'
     log[outcome === 'failed' ? 'error' : 'warn']({ err, scheduleId: def.id, group: group.key, slot }, outcome === 'failed' ? 'schedule firing failed' : 'schedule firing delivery unconfirmed')
-    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: (platform ?? err as Error).message, ...(platform ? { failure: platform.failure } : {}), ...extra }
+    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: redactSecrets((platform ?? err as Error).message), ...(platform ? { failure: platform.failure } : {}), ...extra }
   }
   try {
     await env.deps.stores.schedules.recordFiring(f)

@@ -2,6 +2,7 @@ import type { Redis } from './redis.ts'
 import type { Keys } from './keys.ts'
 import type { Clock } from '../clock.ts'
 import type { ScheduleConfig } from '../config.ts'
+import { redactSecrets } from '../util/redact.ts'
 
 /**
  * What happened to one slot in one group. `finished`: a study plan ran out and secretaries were
@@ -151,7 +152,8 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
 
     /** Append a firing record and make it the schedule's last outcome. */
     async recordFiring(f: Firing): Promise<void> {
-      const json = JSON.stringify(f)
+      // an error text may quote a webhook URL: its key is never stored
+      const json = redactSecrets(JSON.stringify(f))
       await redis.multi()
         .lpush(keys.firings(f.group, f.scheduleId), json)
         .ltrim(keys.firings(f.group, f.scheduleId), 0, firingsKept - 1)

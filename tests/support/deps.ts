@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
+import { createLogger } from '../../src/log.ts'
 import type OpenAI from 'openai'
 import type { Config } from '../../src/config.ts'
 import type { Clock } from '../../src/clock.ts'
@@ -14,7 +15,8 @@ export type LogLine = Record<string, any>
 /** A pino logger whose lines the test reads back, parsed, in `lines`. */
 export function captureLog(level = 'debug'): { log: Logger; lines: LogLine[] } {
   const lines: LogLine[] = []
-  const log = pino({ level, base: undefined }, { write: (s: string) => { lines.push(JSON.parse(s)) } })
+  // the product's own logger (redaction included), writing into `lines`
+  const log = createLogger({ level, stream: { write: (s: string) => { lines.push(JSON.parse(s)) } } })
   return { log, lines }
 }
 
