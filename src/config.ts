@@ -53,7 +53,9 @@ const schema = z.strictObject({
     maxMessageBytes: z.number().int().min(200).default(2000),
     sendRetries: z.number().int().min(0).max(10).default(3),
     maxMessageAgeSeconds: z.number().int().min(1).default(300),
-  }).default({ name: '学习助手', sendIntervalMs: 1000, maxMessageBytes: 2000, sendRetries: 3, maxMessageAgeSeconds: 300 }),
+    /** #commands one member may send per minute; past it they are told once, then ignored. */
+    commandsPerMemberPerMinute: z.number().int().min(1).default(20),
+  }).default({ name: '学习助手', sendIntervalMs: 1000, maxMessageBytes: 2000, sendRetries: 3, maxMessageAgeSeconds: 300, commandsPerMemberPerMinute: 20 }),
   timezone: z.string().default('Asia/Shanghai').refine(isTimeZone, '不是有效的时区名，例如 Asia/Shanghai'),
   materials: z.string().min(1).default('materials'),
   /** A branch's own interchangeable words, one group per list (added to the built-in thesaurus). */

@@ -20,6 +20,13 @@ export interface OutboxOptions {
   retryBaseMs?: number
   /** Waits between attempts and for the pace (tests pass one they control). */
   sleep?: Sleep
+  /** Messages (parts of split texts) one conversation may have waiting; more are refused. */
+  maxQueued?: number
+}
+
+/** Raised when a conversation already has `maxQueued` messages waiting: the new text is not sent. */
+export class OutboxFullError extends SendError {
+  constructor() { super('发送队列已满，这条消息没有发出', { retryable: false }) }
 }
 
 // pacing measures elapsed time, so a monotonic clock rather than the (fakeable) wall clock
@@ -48,14 +55,34 @@ export function createOutbox(opts: OutboxOptions) {
       giveUp: (err) => new SendError(`发送失败：${(err as Error).message}`, { retryable: false, cause: err }),
     })
 
+  // a flood (a member's 100 commands, a reply to a huge argument) must not queue without end
+  const maxQueued = opts.maxQueued ?? 50
+  const waiting = new Map<string, number>()
+  const admit = <T>(conversation: string, parts: number, what: Record<string, unknown>, task: () => Promise<T>): Promise<T> => {
+    const now = waiting.get(conversation) ?? 0
+    if (now + parts > maxQueued) {
+      opts.log.warn({ conversation, waiting: now, parts, maxQueued, ...what }, 'outbox full for this conversation; message dropped')
+      return Promise.reject(new OutboxFullError())
+    }
+    waiting.set(conversation, now + parts)
+    return queue.run(conversation, task).finally(() => {
+      const left = (waiting.get(conversation) ?? parts) - parts
+      if (left > 0) waiting.set(conversation, left)
+      else waiting.delete(conversation)
+    })
+  }
+
   return {
     /**
      * Queue `text` for a room or contact; the first part carries the @-mentions. Parts are cut
      * from the text as the platform receives it, "@名字 " included, so none exceeds `maxBytes`.
+     * Refused with OutboxFullError (and logged) when the conversation has `maxQueued` waiting.
      */
     send(target: Room | Contact, text: string, mentions: Contact[] = []): Promise<void> {
       const label = { conversation: target.id }
-      return queue.run(target.id, async () => {
+      const parts = splitText(text, opts.maxBytes).length
+      const dropped = { bytes: Buffer.byteLength(text), text: text.slice(0, 80) }
+      return admit(target.id, parts, dropped, async () => {
         const mentioning = mentions.length > 0 && isRoom(target) && text.trim() !== ''
         const { first, rest } = mentioning
           ? splitAfterPrefix(await mentionPrefix(target, mentions), text, opts.maxBytes)
@@ -66,7 +93,7 @@ export function createOutbox(opts: OutboxOptions) {
     },
     /** Queue a file for a room or contact. */
     async sendFile(target: Room | Contact, file: FileBoxInterface): Promise<void> {
-      await queue.run(target.id, () => attempt({ conversation: target.id, file: file.name }, () => target.say(file)))
+      await admit(target.id, 1, { file: file.name }, () => attempt({ conversation: target.id, file: file.name }, () => target.say(file)))
     },
     /** Resolves once everything queued so far has been sent (or has failed). */
     idle: (): Promise<void> => queue.idle(),

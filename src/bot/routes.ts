@@ -4,6 +4,7 @@ import {
   skipDuplicates, rememberSpeaker, type AdmissionStep,
 } from './admission.ts'
 import { showHelp, rejectUnknownCommand } from '../handlers/show-help.ts'
+import { limitCommands } from '../handlers/limit-commands.ts'
 import { submitReflection } from '../handlers/submit-reflection.ts'
 import { editReflection } from '../handlers/edit-reflection.ts'
 import { withdrawReflection } from '../handlers/withdraw-reflection.ts'
@@ -41,6 +42,7 @@ export const admission: readonly AdmissionStep[] = [
  * on with next().
  */
 export const routes: readonly Handler[] = [
+  limitCommands,          // (not a command) every #command counts; past the limit: told once, then silence
   showHelp,               // #帮助, @bot 帮助
   submitReflection,       // #心得 内容
   editReflection,         // #修改心得 内容

@@ -20,5 +20,10 @@ export const askQuestion: Handler = async (ctx, next) => {
     question, group, memberId: ctx.sender.id, messageId: ctx.messageId, memberName: ctx.sender.name,
     logGroup: ctx.room ?? ctx.senderGroups[0],
   })
-  await ctx.reply('limited' in result ? result.limited : result.text)
+  // past the rate limit a member is told once per window, then the bot stays silent
+  if ('limited' in result) {
+    if (result.limited) await ctx.reply(result.limited)
+    return
+  }
+  await ctx.reply(result.text)
 }

@@ -27,3 +27,12 @@ export function command(
     await body(ctx, { group: picked.group, args: picked.rest })
   }
 }
+
+/**
+ * A member's argument as a reply may quote it: at most `max` characters, then "…". A reply never
+ * echoes a whole argument (a `#定时 暂停 <78 KB>` once came back as 118 messages).
+ */
+export function quoted(arg: string, max = 20): string {
+  const chars = Array.from(arg)
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : arg
+}

@@ -4,7 +4,7 @@ import { findUpcoming, upcomingQuestions } from '../quiz/question-queue.ts'
 import { questionText } from '../quiz/round-text.ts'
 import { shownAnswer } from '../quiz/judge-answer.ts'
 import type { Question } from '../quiz/types.ts'
-import { command } from './command.ts'
+import { command, quoted } from './command.ts'
 
 const usage = [
   '每日一题命令（书记可用，结果私聊发送）：',
@@ -29,7 +29,7 @@ function previewText(group: GroupConfig, q: Question | undefined, before = ''): 
 /** The question `id` names among the next ones, or the next one; undefined (after replying) if there is none. */
 async function target(ctx: Ctx, group: GroupConfig, id: string): Promise<Question | undefined> {
   const q = id ? await findUpcoming(ctx.deps, group, id) : (await upcomingQuestions(ctx.deps, group, 1))[0]
-  if (!q) await ctx.replyPrivately(id ? `没有找到编号为 ${id} 的待出题目。发送“#出题 预览”查看下一道题的编号。` : previewText(group, undefined))
+  if (!q) await ctx.replyPrivately(id ? `没有找到编号为 ${quoted(id)} 的待出题目。发送“#出题 预览”查看下一道题的编号。` : previewText(group, undefined))
   return q
 }
 

@@ -9,7 +9,7 @@ import { nextFireTimes } from '../schedules/next-fire.ts'
 import { parseTimePhrase, timePhraseExamples } from '../schedules/time-phrases.ts'
 import { formatFireTime, formatOutcome, formatScheduleRow, scheduleOverview } from '../schedules/overview.ts'
 import { parseQuizContent } from '../quiz/quiz-schedule.ts'
-import { command } from './command.ts'
+import { command, quoted } from './command.ts'
 
 const usage = [
   '定时任务命令（书记可用）：',
@@ -45,7 +45,7 @@ async function find(ctx: Ctx, group: GroupConfig, id: string): Promise<ScheduleD
   }
   const def = (await allSchedules(ctx.deps.config, storeOf(ctx))).find((d) => d.id === id)
   if (!def || !targetGroups(ctx.deps.config, def).some((g) => g.key === group.key)) {
-    await ctx.reply(`本群没有 ID 为“${id}”的定时任务。发送 #定时 列表 查看。`)
+    await ctx.reply(`本群没有 ID 为“${quoted(id)}”的定时任务。发送 #定时 列表 查看。`)
     return undefined
   }
   return def

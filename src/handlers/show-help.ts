@@ -1,4 +1,5 @@
 import { commandArgs, type Ctx, type Handler } from '../bot/context.ts'
+import { quoted } from './command.ts'
 
 /** True for `#帮助`, `#help`, or an @-mention / private message that just says 帮助. */
 export function isHelpRequest(ctx: Ctx): boolean {
@@ -70,5 +71,5 @@ export const showHelp: Handler = async (ctx, next) => {
 export const rejectUnknownCommand: Handler = async (ctx, next) => {
   const m = /^[#＃]\s*(\S{0,12})/.exec(ctx.text)
   if (!m) return next()
-  await ctx.reply(m[1] ? `没有“#${m[1]}”这个命令。发送 #帮助 查看可用的命令。` : '请在 # 后面写上命令，发送 #帮助 查看可用的命令。')
+  await ctx.reply(m[1] ? `没有“#${quoted(m[1])}”这个命令。发送 #帮助 查看可用的命令。` : '请在 # 后面写上命令，发送 #帮助 查看可用的命令。')
 }

@@ -2,7 +2,7 @@ import type { Handler } from '../bot/context.ts'
 import { formatInZone } from '../clock.ts'
 import { groupName } from '../config.ts'
 import { participation } from '../participation/participation.ts'
-import { command } from './command.ts'
+import { command, quoted } from './command.ts'
 
 /** `#统计 [任务ID]`: submitted N of M for the open (or named) assignment, and who has not. */
 export const showParticipation: Handler = command({ name: '统计', action: 'stats', example: '#统计 1 [任务ID]' }, async (ctx, { group, args: rest }) => {
@@ -11,7 +11,7 @@ export const showParticipation: Handler = command({ name: '统计', action: 'sta
   const p = await participation(ctx.deps, ctx.messenger, group, assignmentId)
   if (!p) {
     const recent = (await stores.assignments.list(group.key)).slice(-5).reverse()
-    const head = assignmentId ? `没有找到学习任务“${assignmentId}”。` : '当前没有进行中的学习任务。'
+    const head = assignmentId ? `没有找到学习任务“${quoted(assignmentId)}”。` : '当前没有进行中的学习任务。'
     const list = recent.map((a) => `· ${a.id}  ${a.title}（${formatInZone(a.openedAt, config.timezone)}）`)
     return ctx.reply(list.length ? `${head}最近的学习任务：\n${list.join('\n')}\n发送“#统计 任务ID”查看。` : head)
   }

@@ -17,7 +17,7 @@ export interface Question {
   memberId: string
 }
 
-/** Returned instead of an answer when the member asked too often; `limited` is the reply to send. */
+/** Returned instead of an answer when the member asked too often; `limited` is the reply to send ('' : send nothing). */
 export interface Limited {
   limited: string
 }
@@ -45,7 +45,8 @@ export async function answerQuestion(deps: AskDeps, input: Question, opts: Answe
 
   if (limits) {
     try {
-      if (!(await limits.takeQuestion(group, input.memberId, config.ask.perMemberPerMinute))) return { limited: TOO_OFTEN }
+      const verdict = await limits.takeQuestion(group, input.memberId, config.ask.perMemberPerMinute)
+      if (verdict !== 'ok') return { limited: verdict === 'notify' ? TOO_OFTEN : '' }
     } catch (err) {
       log.warn({ err, group }, 'ask rate limit unavailable, allowing question')
     }

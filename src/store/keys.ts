@@ -18,6 +18,8 @@ export function createKeys(prefix = 'studybot') {
     /** Contact id -> the display name they last spoke under in the group (for `studybot whois`). */
     seenNames: (g: string) => `${group(g)}:seen-names`,
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
+    /** #commands of one member in the current minute, across groups and the private chat. */
+    commandRate: (memberId: string) => `${prefix}:rate:command:${memberId}`,
     llmBudget: (g: string, day: string) => `${group(g)}:llm:budget:${day}`,
     /** The passage a member's last answer came from (for 原文). */
     lastAnswer: (g: string, memberId: string) => `${group(g)}:last-answer:${memberId}`,

@@ -21,7 +21,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 /** The config every end-to-end test starts from: two groups, the project's sample materials. */
 export function baseConfig(): Record<string, unknown> {
   return {
-    bot: { name: '学习助手', sendIntervalMs: 0 },
+    // tests send many commands per minute; tests/e2e/floods.test.ts sets the limit it checks
+    bot: { name: '学习助手', sendIntervalMs: 0, commandsPerMemberPerMinute: 1000 },
     // test files run in parallel: only the console's own tests serve it, on a free port
     console: { enabled: false },
     materials: path.join(repoRoot, 'materials'),

@@ -77,3 +77,29 @@ describe('outbox', () => {
     expect(flaky.said).toEqual(['第一条'])
   })
 })
+
+describe('outbox bound per conversation', () => {
+  it('refuses to queue past maxQueued messages for one conversation, logs what it dropped, and keeps other conversations going', async () => {
+    const { log, lines } = capture()
+    const outbox = createOutbox({ log, intervalMs: 0, maxBytes: 2000, retries: 0, maxQueued: 5 })
+    // a platform that does not answer yet: everything queued waits
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => { open = resolve })
+    const said: string[] = []
+    const slow = { id: 'room-flood', async say(text: string) { await gate; said.push(text) } } as never
+    const results = Array.from({ length: 8 }, (_, i) => outbox.send(slow, `第${i + 1}条`).then(() => 'sent', (err: Error) => err.name))
+    const other = target('room-quiet')
+    const quiet = outbox.send(other.contact, '别的群照常发送')
+    open()
+    expect(await Promise.all(results)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'OutboxFullError', 'OutboxFullError', 'OutboxFullError'])
+    await quiet
+    expect(said).toEqual(['第1条', '第2条', '第3条', '第4条', '第5条'])
+    expect(other.said).toEqual(['别的群照常发送'])
+    const dropped = lines.filter((l) => l.msg === 'outbox full for this conversation; message dropped')
+    expect(dropped.map((l) => l.text)).toEqual(['第6条', '第7条', '第8条'])
+    expect(dropped[0]).toMatchObject({ conversation: 'room-flood', maxQueued: 5 })
+    // once drained, the conversation takes messages again
+    await outbox.send(slow, '恢复后')
+    expect(said.at(-1)).toBe('恢复后')
+  })
+})
