@@ -13,6 +13,7 @@ import { createReflectionStore, type ReflectionStore } from './store/reflection-
 import { createScheduleStore, type ScheduleStore } from './store/schedule-store.ts'
 import { createSlotWork, type SlotWork } from './store/slot-work.ts'
 import { createSeenMembers, type SeenMembers } from './store/seen-members.ts'
+import { createGroupRooms, type GroupRooms } from './store/group-rooms.ts'
 import { createConsoleSessions, type ConsoleSessions } from './store/console-sessions.ts'
 import { createAuditLog, type AuditLog } from './store/audit-log.ts'
 import { createQuizStore, type QuizStore } from './store/quiz-store.ts'
@@ -35,6 +36,8 @@ export interface Stores {
   askLimits: AskLimits
   handled: HandledMessages
   seen: SeenMembers
+  /** Room ids of groups configured by topic, as first seen. */
+  groupRooms: GroupRooms
   /** Reflections kept on local disk while Redis is unreachable (config.dataDir/journal). */
   journal: ReflectionJournal
   /** Web console login links and sessions. */
@@ -101,6 +104,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     askLimits: createAskLimits(redis, keys, clock, config.timezone),
     handled: createHandledMessages(redis, keys, log),
     seen: createSeenMembers(redis, keys, log),
+    groupRooms: createGroupRooms(redis, keys),
     journal: createReflectionJournal(path.join(config.dataDir, 'journal')),
     consoleSessions: createConsoleSessions(redis, keys, clock),
     audit: createAuditLog(redis, keys, clock),

@@ -52,7 +52,7 @@ export async function startApp(opts: {
     log, intervalMs: config.bot.sendIntervalMs, maxBytes: opts.platform?.maxMessageBytes ?? config.bot.maxMessageBytes, retries: config.bot.sendRetries,
   })
   const messenger = createWechatyMessenger({
-    bot, config, outbox, log, seen: deps.stores.seen,
+    bot, config, outbox, log, seen: deps.stores.seen, rooms: deps.stores.groupRooms,
     channels: opts.channels ?? createBroadcastChannels(config, log, () => messenger),
   })
   const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes), progress: opts.platform?.progress })

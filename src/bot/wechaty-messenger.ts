@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts'
 import type { Member, RoomMessenger } from './messenger.ts'
 import type { Outbox } from './outbox.ts'
 import type { SeenMembers } from '../store/seen-members.ts'
+import type { GroupRooms } from '../store/group-rooms.ts'
 import { chooseGroupChannel, type GroupChannel } from '../channels/choose-channel.ts'
 
 /** Sends to a group by another channel (a WeCom group-robot webhook); `mentions` are user ids. */
@@ -29,9 +30,28 @@ export function createWechatyMessenger(opts: {
   channels?: GroupChannels
   /** Who has spoken in each group; completes the member list where the platform cannot list it. */
   seen?: SeenMembers
+  /** The room id each topic-configured group was first seen with (anyone can reuse a topic). */
+  rooms?: GroupRooms
 }): RoomMessenger {
-  const { bot, config, outbox } = opts
+  const { bot, config, outbox, log } = opts
   const rooms = new Map<string, Room>()
+  const warned = new Set<string>()
+
+  /** The id a topic-configured group is known by: the one remembered, else `roomId` (now remembered). */
+  const boundRoom = async (g: GroupConfig, roomId: string): Promise<string> => {
+    if (!opts.rooms) return roomId
+    try {
+      return await opts.rooms.bind(g.key, roomId)
+    } catch (err) {
+      log.warn({ err, group: g.key, roomId }, 'group room id unavailable; matching by topic')
+      return roomId
+    }
+  }
+  const impostor = (g: GroupConfig, roomId: string, bound: string) => {
+    if (warned.has(roomId)) return
+    warned.add(roomId)
+    log.warn({ group: g.key, topic: g.topic, roomId, groupRoomId: bound }, 'room has the topic of a configured group but is not that group; ignored (write the group\'s id: in the config)')
+  }
 
   const groupConfig = (key: string): GroupConfig => {
     const g = config.groups.find((x) => x.key === key)
@@ -42,16 +62,17 @@ export function createWechatyMessenger(opts: {
   // Rooms by topic, built once from one listing of every room (Room.find({ topic }) scans all
   // rooms per call: minutes for thousands of groups); listed again, at most every 30 s, when a
   // topic is missing (a room the bot joined later).
-  let byTopic: Promise<Map<string, Room>> | undefined
+  let byTopic: Promise<Map<string, Room[]>> | undefined
   let listedAt = 0
-  const topicIndex = (again: boolean): Promise<Map<string, Room>> => {
+  const topicIndex = (again: boolean): Promise<Map<string, Room[]>> => {
     if (byTopic && !(again && Date.now() - listedAt > 30_000)) return byTopic
     listedAt = Date.now()
     const listing = (async () => {
-      const index = new Map<string, Room>()
+      // every room per topic: anyone can create a room named like a configured group
+      const index = new Map<string, Room[]>()
       for (const room of await bot.Room.findAll()) {
         const topic = await room.topic()
-        if (!index.has(topic)) index.set(topic, room)
+        index.set(topic, [...index.get(topic) ?? [], room])
       }
       return index
     })()
@@ -68,7 +89,17 @@ export function createWechatyMessenger(opts: {
     if (g.id) {
       room = await bot.Room.find({ id: g.id })
     } else {
-      room = (await topicIndex(false)).get(g.topic!) ?? (await topicIndex(true)).get(g.topic!)
+      const known = await opts.rooms?.roomId(g.key).catch(() => undefined)
+      if (known) room = await bot.Room.find({ id: known })
+      else {
+        const named = (await topicIndex(false)).get(g.topic!) ?? (await topicIndex(true)).get(g.topic!) ?? []
+        if (named.length > 1) throw new Error(`${named.length} rooms have the topic of group ${groupKey} (${named.map((r) => r.id).join(', ')}); write its id: in the config`)
+        room = named[0]
+        if (room) {
+          const bound = await boundRoom(g, room.id)
+          if (bound !== room.id) room = await bot.Room.find({ id: bound })
+        }
+      }
     }
     if (!room) throw new Error(`room for group ${groupKey} not found`)
     rooms.set(groupKey, room)
@@ -88,7 +119,13 @@ export function createWechatyMessenger(opts: {
       return roomOf(groupKey).then(() => true, () => false)
     },
     async groupOf(room) {
-      return findGroup(config, { id: room.id, topic: await room.topic() })
+      const g = findGroup(config, { id: room.id, topic: await room.topic() })
+      // a group configured by id is exact; one configured by topic is the room first seen with it
+      if (!g || g.id) return g
+      const bound = await boundRoom(g, room.id)
+      if (bound === room.id) return g
+      impostor(g, room.id, bound)
+      return undefined
     },
     async toGroup(groupKey, text, o = {}) {
       const webhook = opts.channels?.webhooks[groupKey]

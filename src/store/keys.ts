@@ -15,6 +15,8 @@ export function createKeys(prefix = 'studybot') {
     // pipeline
     handledMessage: (messageId: string) => `${prefix}:handled:${messageId}`,
     seenMembers: (g: string) => `${group(g)}:seen-members`,
+    /** Room id of a group configured by topic, remembered when first seen. */
+    groupRoom: (g: string) => `${group(g)}:room-id`,
     /** Contact id -> the display name they last spoke under in the group (for `studybot whois`). */
     seenNames: (g: string) => `${group(g)}:seen-names`,
     askRate: (g: string, memberId: string) => `${group(g)}:rate:ask:${memberId}`,
