@@ -38,10 +38,15 @@ export function createWechatyMessenger(opts: {
   const warned = new Set<string>()
 
   /** The id a topic-configured group is known by: the one remembered, else `roomId` (now remembered). */
+  const bound = new Map<string, string>()
   const boundRoom = async (g: GroupConfig, roomId: string): Promise<string> => {
     if (!opts.rooms) return roomId
+    const known = bound.get(g.key)
+    if (known) return known
     try {
-      return await opts.rooms.bind(g.key, roomId)
+      const id = await opts.rooms.bind(g.key, roomId)
+      bound.set(g.key, id)
+      return id
     } catch (err) {
       log.warn({ err, group: g.key, roomId }, 'group room id unavailable; matching by topic')
       return roomId
@@ -96,8 +101,8 @@ export function createWechatyMessenger(opts: {
         if (named.length > 1) throw new Error(`${named.length} rooms have the topic of group ${groupKey} (${named.map((r) => r.id).join(', ')}); write its id: in the config`)
         room = named[0]
         if (room) {
-          const bound = await boundRoom(g, room.id)
-          if (bound !== room.id) room = await bot.Room.find({ id: bound })
+          const groupRoom = await boundRoom(g, room.id)
+          if (groupRoom !== room.id) room = await bot.Room.find({ id: groupRoom })
         }
       }
     }
@@ -122,9 +127,9 @@ export function createWechatyMessenger(opts: {
       const g = findGroup(config, { id: room.id, topic: await room.topic() })
       // a group configured by id is exact; one configured by topic is the room first seen with it
       if (!g || g.id) return g
-      const bound = await boundRoom(g, room.id)
-      if (bound === room.id) return g
-      impostor(g, room.id, bound)
+      const groupRoom = await boundRoom(g, room.id)
+      if (groupRoom === room.id) return g
+      impostor(g, room.id, groupRoom)
       return undefined
     },
     async toGroup(groupKey, text, o = {}) {
