@@ -22,7 +22,7 @@ export const askQuestion: Handler = async (ctx, next) => {
   })
   // past the rate limit a member is told once per window, then the bot stays silent
   if ('limited' in result) {
-    if (result.limited) await ctx.reply(result.limited)
+    if (!result.silent) await ctx.reply(result.limited)
     return
   }
   await ctx.reply(result.text)

@@ -17,9 +17,11 @@ export interface Question {
   memberId: string
 }
 
-/** Returned instead of an answer when the member asked too often; `limited` is the reply to send ('' : send nothing). */
+/** Returned instead of an answer when the member asked too often; `limited` is the reply, sent in chat only once per window (not when `silent`). */
 export interface Limited {
   limited: string
+  /** Already told in this window: chat sends nothing. */
+  silent?: boolean
 }
 
 /** How the caller extends answering. */
@@ -46,7 +48,7 @@ export async function answerQuestion(deps: AskDeps, input: Question, opts: Answe
   if (limits) {
     try {
       const verdict = await limits.takeQuestion(group, input.memberId, config.ask.perMemberPerMinute)
-      if (verdict !== 'ok') return { limited: verdict === 'notify' ? TOO_OFTEN : '' }
+      if (verdict !== 'ok') return { limited: TOO_OFTEN, ...(verdict === 'silent' ? { silent: true } : {}) }
     } catch (err) {
       log.warn({ err, group }, 'ask rate limit unavailable, allowing question')
     }
