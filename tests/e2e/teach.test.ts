@@ -92,6 +92,17 @@ describe('secretaries teach the bot', () => {
     expect(reply.text).not.toContain('302')
   })
 
+  it('takes #教 privately for the secretary’s group, and answers there', async () => {
+    const [ack] = await h.say('张书记', '#教 学习笔记交给谁 => 交给党小组长，由党小组长每季度检查一次。', { private: true })
+    expect(ack).toMatchObject({ room: null, to: '张书记' })
+    expect(ack.text).toContain('已记下第')
+    const [reply] = await h.say('小明', '学习笔记要交给谁？', { mention: true })
+    expect(reply.room).toBe('第一党支部学习群')
+    expect(reply.text).toContain('由党小组长每季度检查一次')
+    const [list] = await h.say('张书记', '#未答问题', { private: true })
+    expect(list.to).toBe('张书记')
+  })
+
   it('explains the command when the arrow or a side is missing', async () => {
     const [noArrow] = await h.say('张书记', '#教 党费交多少')
     expect(noArrow.text).toContain('#教 问题 => 答案')
