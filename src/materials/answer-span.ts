@@ -63,32 +63,32 @@ export function holdsAnswerType(type: AnswerType, text: string): boolean {
 
 interface Piece { text: string; tokens: Set<string> }
 
-const SENTENCE = /[^。；！？\n]+[。；！？]?/g
-const CLAUSE = /[^，：、]+[，：、]?/g
+/** A passage cut into the spans an answer can be, each with its terms: the same for every question, so it can be kept. */
+export interface SpanPieces {
+  candidates: { parts: Piece[]; clipped: boolean }[]
+  /** Every term of the passage. */
+  all: Set<string>
+}
 
-/**
- * The best span of `text` for the question: each sentence of at most `maxChars` characters, two
- * neighbouring short sentences, or a run of clauses of a longer sentence; scored by coverage of the
- * question's weighted terms, the answer type found, and length.
- */
-export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTerms, tokenize: Tokenizer, opts: SpanOptions = DEFAULT_SPAN): AnswerSpan {
+/** Cut a passage into candidate spans: sentences up to `maxChars`, pairs of short neighbours, runs of clauses of longer ones. */
+export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number): SpanPieces {
   const sentences = (text.match(SENTENCE) ?? [text]).map((s) => s.trim()).filter(Boolean)
   const candidates: { parts: Piece[]; clipped: boolean }[] = []
   const piece = (s: string): Piece => ({ text: s, tokens: new Set(tokenize(s)) })
-  const whole = sentences.map((s) => (s.length <= opts.maxChars ? piece(s) : undefined))
+  const whole = sentences.map((s) => (s.length <= maxChars ? piece(s) : undefined))
   sentences.forEach((s, i) => {
     const w = whole[i]
     if (w) {
       candidates.push({ parts: [w], clipped: false })
       const next = whole[i + 1]
-      if (next && w.text.length + next.text.length <= opts.maxChars) candidates.push({ parts: [w, next], clipped: false })
+      if (next && w.text.length + next.text.length <= maxChars) candidates.push({ parts: [w, next], clipped: false })
       return
     }
     const clauses = (s.match(CLAUSE) ?? [s]).map(piece)
     for (let from = 0; from < clauses.length; from++) {
       let size = 0
       const parts: Piece[] = []
-      for (let to = from; to < clauses.length && size + clauses[to]!.text.length <= opts.maxChars; to++) {
+      for (let to = from; to < clauses.length && size + clauses[to]!.text.length <= maxChars; to++) {
         parts.push(clauses[to]!)
         size += clauses[to]!.text.length
       }
@@ -97,6 +97,20 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   })
   const all = new Set<string>()
   for (const c of candidates) for (const p of c.parts) for (const t of p.tokens) all.add(t)
+  return { candidates, all }
+}
+
+const SENTENCE = /[^。；！？\n]+[。；！？]?/g
+const CLAUSE = /[^，：、]+[，：、]?/g
+
+/**
+ * The best span of `text` for the question: each sentence of at most `maxChars` characters, two
+ * neighbouring short sentences, or a run of clauses of a longer sentence; scored by coverage of the
+ * question's weighted terms, the answer type found, and length.
+ */
+export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTerms, tokenize: Tokenizer, opts: SpanOptions = DEFAULT_SPAN,
+  pieces: SpanPieces = spanPieces(text, tokenize, opts.maxChars)): AnswerSpan {
+  const { candidates, all } = pieces
   let found = 0
   for (const t of all) found += terms.weights.get(t) ?? 0
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0

@@ -1,5 +1,8 @@
 import type { Hit, Passage, StageScore } from './types.ts'
-import { bestSpan, DEFAULT_SPAN, type AnswerSpan, type SpanOptions, type WeightedTerms } from './answer-span.ts'
+import { bestSpan, DEFAULT_SPAN, spanPieces, type AnswerSpan, type SpanOptions, type SpanPieces, type WeightedTerms } from './answer-span.ts'
+
+/** Passages whose candidate answer spans are kept between questions. */
+const PIECES_KEPT = 5000
 import type { BlankContext, ParsedQuestion } from './question.ts'
 import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
 
@@ -276,12 +279,24 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     }
   }
 
+  // each passage is cut into candidate spans (and segmented) once, not on every question; bounded so a
+  // very large corpus keeps only the recently asked-about passages
+  const pieces = new Map<number, SpanPieces>()
+  const piecesOf = (id: number): SpanPieces => {
+    let p = pieces.get(id)
+    if (!p) {
+      if (pieces.size >= PIECES_KEPT) pieces.clear()
+      pieces.set(id, p = spanPieces(passages[id]!.text, tokenize, opts.span.maxChars))
+    }
+    return p
+  }
+
   /** Stage 4, answer span: each of the best candidates' best sentence (see answer-span.ts), its coverage mixed in. */
   const spans = (query: ParsedQuestion, candidates: Candidate[]) => {
     const terms = weighted(query)
     const depth = Math.min(candidates.length, opts.spanDepth)
     for (const h of candidates.slice(0, depth)) {
-      h.span = bestSpan(passages[h.id]!.text, query, terms, tokenize, opts.span)
+      h.span = bestSpan(passages[h.id]!.text, query, terms, tokenize, opts.span, piecesOf(h.id))
       if (query.quiz || !(opts.spanWeight > 0)) continue
       const value = h.span.coverage + (h.span.typeFound ? opts.span.typeBonus : 0)
       h.score = (1 - opts.spanWeight) * h.score + opts.spanWeight * h.share * value
