@@ -8,7 +8,8 @@
  *    lists Wechaty holds), without HTML or HTTP;
  *  - http: GET / over HTTP from the console the bot serves, with a logged-in session cookie, until
  *    the whole body is read;
- *  - browser: Debian's chromium opening 概览 until every group's Chart.js chart is drawn.
+ *  - browser: Debian's chromium opening 概览 until every group's two Chart.js charts (submissions,
+ *    questions per day) are drawn.
  * The bot is the real one (Wechaty on wechaty-puppet-mock, startApp, #后台 login link) on a private
  * redis-server. Rounds interleave the four, so machine noise hits them alike.
  */
@@ -32,6 +33,7 @@ const GROUPS = Number(process.env.BENCH_GROUPS ?? 50)
 const REFLECTIONS = Number(process.env.BENCH_REFLECTIONS ?? 10_000)
 const MEMBERS = 40
 const ASSIGNMENTS = 10
+const QUESTIONS = 30
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30)
 const WARMUP = 3
 const DAY = 86_400_000
@@ -97,6 +99,18 @@ async function main() {
         if (res.status !== 'stored') throw new Error(`seed submit ${i}: ${res.status}`)
       }
     }))
+    // QUESTIONS a group, two in three answered with a citation (the log keeps the newest 200 a group)
+    for (const g of groups) {
+      for (let q = 0; q < QUESTIONS; q++) {
+        const m = members[q % MEMBERS]
+        const answered = q % 3 !== 2
+        await deps.stores.questionLog.record(g.key, {
+          messageId: `q-${g.key}-${q}`, memberId: m.id, memberName: m.payload.name, question: `预备党员的预备期是多久？（第${q}问）`, answered,
+          source: answered ? 'materials' : 'none', ...(answered ? { citation: '《中国共产党章程》第一章 党员 第七条' } : {}),
+          answer: answered ? '预备党员的预备期为一年。——《中国共产党章程》第一章 党员 第七条' : '学习材料里没有找到能回答这个问题的内容。',
+        })
+      }
+    }
     const seedS = (performance.now() - t0) / 1000
 
     // log in as a secretary does: #后台 privately, then press 进入后台 (POST the link's token)
@@ -127,7 +141,7 @@ async function main() {
     const tab = await context.newPage()
     const loadInBrowser = async () => {
       await tab.goto(`${url}/`)
-      await tab.waitForFunction(`document.querySelectorAll('canvas[data-drawn]').length === ${GROUPS}`)
+      await tab.waitForFunction(`document.querySelectorAll('canvas[data-drawn]').length === ${2 * GROUPS}`)
     }
 
     const measure = async (f: () => Promise<unknown>) => { const t = performance.now(); await f(); return performance.now() - t }
@@ -148,7 +162,7 @@ async function main() {
       const s = stats(ms)
       return `${name.padEnd(44)} ${s.median.toFixed(1).padStart(8)} ${s.p90.toFixed(1).padStart(8)} ${(s.median / raw.median).toFixed(1).padStart(8)}×`
     }
-    console.log(`bench:console — ${GROUPS} groups × ${MEMBERS} members, ${ASSIGNMENTS} assignments each, ${REFLECTIONS} reflections, ${config.schedules.length} schedules`)
+    console.log(`bench:console — ${GROUPS} groups × ${MEMBERS} members, ${ASSIGNMENTS} assignments each, ${REFLECTIONS} reflections, ${QUESTIONS} questions each, ${config.schedules.length} schedules`)
     console.log(`seeded in ${seedS.toFixed(1)} s; 概览 HTML ${(Buffer.byteLength(html) / 1024).toFixed(0)} KB; one request sends ${commands.length} Redis reads`)
     console.log(`${ROUNDS} rounds after ${WARMUP} warm-up, interleaved; node ${process.version}, ${os.cpus().length} cores`)
     console.log(`${'what'.padEnd(44)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'÷ raw'.padStart(9)}`)

@@ -10,6 +10,7 @@ import { mountSchedules } from './pages/schedules.ts'
 import { mountReflections } from './pages/reflections.ts'
 import { mountParticipation } from './pages/participation.ts'
 import { mountMaterials, uploadTooLarge } from './pages/materials.ts'
+import { mountAnswers } from './pages/answers.ts'
 
 /** The console as a Hono app: assets, login, then every page behind a session and CSRF check. */
 export function createConsoleApp(env: ConsoleEnv): Hono<AppEnv> {
@@ -49,6 +50,7 @@ export function createConsoleApp(env: ConsoleEnv): Hono<AppEnv> {
   mountReflections(app, env)
   mountParticipation(app, env)
   mountMaterials(app, env)
+  mountAnswers(app, env)
 
   app.notFound((c) => barePage(c as Ctx, env, {
     title: '页面不存在', status: 404, body: html`<p>没有这个页面。<a href="${href(env, '/')}">返回概览</a></p>`,

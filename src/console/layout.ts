@@ -17,6 +17,7 @@ export const PAGES = [
   { path: '/reflections', title: '心得', action: 'export' },
   { path: '/participation', title: '参与情况', action: 'stats' },
   { path: '/materials', title: '学习材料', action: 'console' },
+  { path: '/answers', title: '问答', action: 'console' },
 ] as const satisfies ReadonlyArray<{ path: string; title: string; action: ConsoleAction }>
 
 /** A link inside the console, under its path prefix. */

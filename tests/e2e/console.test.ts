@@ -259,6 +259,69 @@ describe('web console in a real browser', () => {
     expect(fs.existsSync(path.join(dir, 'materials', '廉洁自律准则.md'))).toBe(false)
   })
 
+  it('问答 lists questions with their outcome and citation, the unanswered ones, and teaches an answer the bot then uses', async () => {
+    const answered = (await h.say('小刚', '预备党员的预备期是多久？', { room: G1, mention: true })).map(body).join('\n')
+    expect(answered).toContain('《中国共产党章程》')
+    expect((await h.say('小周', '支部活动室在哪里？', { room: G1, mention: true })).map(body).join('\n')).not.toContain('办公楼')
+    await h.say('小李', '<script>window.__xss = 2</script>党费怎么交？', { room: G1, mention: true })
+
+    const { page } = secretary
+    await page.goto(`${url}/`)
+    await expect(page.getByRole('region', { name: G1 }).locator('.question-summary').innerText()).resolves.toMatch(/近 14 天提问 3 个，回答了 \d+%/)
+    await page.goto(`${url}/answers`)
+    const recent = page.locator('table.questions tbody tr')
+    await expect(recent.count()).resolves.toBe(3)
+    const row = (q: string) => page.locator('table.questions tbody tr', { hasText: q })
+    await expect(row('预备期').innerText()).resolves.toMatch(/小刚[\s\S]*已回答[\s\S]*《中国共产党章程》/)
+    await expect(row('支部活动室').innerText()).resolves.toContain('未答上')
+    await expect(row('<script>').locator('td.text').first().innerText()).resolves.toBe('<script>window.__xss = 2</script>党费怎么交？')
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined()
+    await expect(page.locator('table.unanswered').innerText()).resolves.toContain('支部活动室在哪里？')
+
+    // bad input stays in the form with the reason next to the field
+    await page.locator('table.unanswered tr', { hasText: '支部活动室' }).getByRole('link', { name: '教它回答' }).click()
+    await expect(page.locator('#question').inputValue()).resolves.toBe('支部活动室在哪里？')
+    await page.fill('#answer', '党章第九十九条')
+    await page.getByRole('button', { name: '添加' }).click()
+    await expect(page.locator('#answer-error').innerText()).resolves.toContain('没有找到')
+    await expect(page.locator('#question').inputValue()).resolves.toBe('支部活动室在哪里？')
+    await page.fill('#question', '')
+    await page.fill('#answer', '')
+    await page.getByRole('button', { name: '添加' }).click()
+    await expect(page.locator('#question-error').innerText()).resolves.toBe('请填写问题')
+    await expect(page.locator('#answer-error').innerText()).resolves.toContain('请填写答案')
+
+    await page.fill('#question', '支部活动室在哪里？')
+    await page.fill('#answer', '办公楼三楼 302 室，钥匙在党小组长处。')
+    await page.getByRole('button', { name: '添加' }).click()
+    await expect(page.locator('[role=status]').innerText()).resolves.toMatch(/已添加第 \d+ 条问答/)
+    await expect(page.locator('table.taught').innerText()).resolves.toContain('办公楼三楼 302 室')
+    await expect(page.locator('.audit').innerText()).resolves.toMatch(/张书记：添加第 \d+ 条问答：支部活动室在哪里？/)
+    await screenshot(page, shots, '08-answers')
+    const reply = (await h.say('小周', '请问支部活动室在哪里啊？', { room: G1, mention: true })).map(body).join('\n')
+    expect(reply).toContain('办公楼三楼 302 室')
+    expect(reply).toContain('支部书记 张书记')
+    expect((await h.say('张书记', '#教 列表', { room: G1 })).map(body).join('\n')).toContain('支部活动室在哪里？')
+
+    // an organizer sees the page but cannot teach or delete
+    const organizer = await login('李委员')
+    await organizer.page.goto(`${url}/answers`)
+    await expect(organizer.page.locator('table.taught').innerText()).resolves.toContain('办公楼三楼 302 室')
+    expect(await organizer.page.locator('#teach').count()).toBe(0)
+    const csrf = await csrfOf(organizer.page)
+    const id = await page.locator('table.taught tbody tr').first().getAttribute('data-id')
+    const teach = await organizer.page.request.post(`${url}/answers/teach`, { form: { _csrf: csrf, group: G1, question: '越权', answer: '越权的答案' }, maxRedirects: 0 })
+    expect(teach.status()).toBe(403)
+    const del = await organizer.page.request.post(`${url}/answers/delete`, { form: { _csrf: csrf, group: G1, id: id! }, maxRedirects: 0 })
+    expect(del.status()).toBe(403)
+    await organizer.context.close()
+
+    await page.locator(`table.taught tr[data-id="${id}"]`).getByRole('button', { name: '删除' }).click()
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain(`已删除第 ${id} 条问答`)
+    expect(await page.locator(`table.taught tr[data-id="${id}"]`).count()).toBe(0)
+    expect((await h.say('小周', '支部活动室在哪里？', { room: G1, mention: true })).map(body).join('\n')).not.toContain('办公楼三楼')
+  })
+
   it('refuses a used link, an expired link, a forged cookie and an organizer calling a secretary action', async () => {
     // a member who got hold of the secretary's link after it was used
     expect(body((await h.say('小明', '#后台', { private: true }))[0])).toBe('抱歉，网页后台只对书记和组织委员开放。')

@@ -10,6 +10,8 @@ import type { AppEnv, ConsoleEnv } from '../env.ts'
 import { needs, groupsFor } from '../guard.ts'
 import { groupName, href, page, when, type Fragment } from '../layout.ts'
 import { chart } from '../chart.ts'
+import { KEPT_QUESTIONS, type LoggedQuestion } from '../../store/question-log.ts'
+import { questionsChart } from '../questions-chart.ts'
 
 /** How many past assignments the 概览 chart shows. */
 const ASSIGNMENTS_SHOWN = 8
@@ -24,6 +26,8 @@ export interface GroupOverview {
   recent: Array<{ id: string; title: string; submitted: number }>
   /** The next broadcasts to this group, soonest first. */
   upcoming: ScheduleRow[]
+  /** The group's recent questions, newest first (for questions per day and the share answered). */
+  questions: LoggedQuestion[]
 }
 
 /** Read everything 概览 shows for `groups` (the baseline `bench:console` compares the page with). */
@@ -32,7 +36,9 @@ export async function readOverview(deps: Deps, messenger: Messenger, groups: rea
   const assignments = deps.stores.assignments
   const rows = await scheduleOverview(config, deps.stores.schedules, clock.now())
   return Promise.all(groups.map(async (group) => {
-    const [members, list] = await Promise.all([countedMembers(messenger, group), assignments.list(group.key)])
+    const [members, list, questions] = await Promise.all([
+      countedMembers(messenger, group), assignments.list(group.key), deps.stores.questionLog.recent(group.key, KEPT_QUESTIONS),
+    ])
     const counted = new Set(members.map((m) => m.id))
     const recent = await Promise.all(list.slice(-ASSIGNMENTS_SHOWN).map(async (a) => {
       const done = await assignments.submitters(group.key, a.id)
@@ -45,6 +51,7 @@ export async function readOverview(deps: Deps, messenger: Messenger, groups: rea
       members: members.length,
       ...(open ? { current: open } : {}),
       recent,
+      questions,
       upcoming: rows
         .filter((r) => r.next !== undefined && targetGroups(config, r.def).some((g) => g.key === group.key))
         .sort((a, b) => a.next! - b.next!)
@@ -67,6 +74,9 @@ ${o.recent.length
       { label: '应提交', data: o.recent.map(() => o.members) },
     ] })
     : html`<p class="muted">还没有学习任务。</p>`}
+<h3>提问</h3>
+${questionsChart(env, o.group, o.questions)}
+<p><a href="${href(env, '/answers', { group: o.group.key })}">查看问答</a></p>
 <h3>接下来的定时任务</h3>
 ${o.upcoming.length
     ? html`<ul class="plain">${o.upcoming.map((r) => html`<li>${when(env, r.next!)} · ${r.def.id} ${r.def.label ?? r.def.cron}${r.def.text ? html` · ${clip(r.def.text, 24)}` : ''}</li>`)}</ul>`
@@ -74,7 +84,7 @@ ${o.upcoming.length
 </section>`
 }
 
-/** 概览: per group, this assignment's submissions with a chart of the last ones, and the next broadcasts. */
+/** 概览: per group, this assignment's submissions with a chart of the last ones, questions per day and the share answered, and the next broadcasts. */
 export function mountOverview(app: Hono<AppEnv>, env: ConsoleEnv): void {
   app.get('/', needs(env, 'stats'), async (c) => {
     const data = await readOverview(env.deps, env.messenger, groupsFor(c, env, 'stats'))
