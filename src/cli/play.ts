@@ -61,7 +61,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })
     // Wechaty loads while the private redis-server starts
-    const simulation = import('./simulation.ts')
+    const simulation = import('../bot/faker-one-locale.ts').then(() => import('./simulation.ts'))
     const { deps, close } = await openDeps(config, log, { persistent: false, library: () => openLibrary(config, log) })
     const { startSimulation } = await simulation
     // a script runs and ends: no web console for it

@@ -45,7 +45,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'))
     process.once('SIGTERM', () => shutdown('SIGTERM'))
     // the simulator (and with it Wechaty) loads while the private redis-server starts
-    const simulation = choice.kind === 'simulator' ? import('./simulation.ts') : undefined
+    const simulation = choice.kind === 'simulator' ? import('../bot/faker-one-locale.ts').then(() => import('./simulation.ts')) : undefined
     const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
 
     let app: App
