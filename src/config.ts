@@ -21,6 +21,9 @@ const personEntry = z.union([
 ])
 const people = z.array(personEntry).default([])
 
+/** 入党誓词 as 党章 第六条 gives it; used when the materials do not carry the text. */
+export const DEFAULT_OATH = '我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身，随时准备为党和人民牺牲一切，永不叛党。'
+
 const groupSchema = z.strictObject({
   topic: z.string().min(1).optional(),
   id: z.string().min(1).optional(),
@@ -35,7 +38,7 @@ const scheduleSchema = z.strictObject({
   id: z.string().regex(/^[\w-]+$/, '只能包含字母、数字、下划线和连字符'),
   group: z.string().min(1),
   cron: z.string().min(1),
-  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz']),
+  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz', 'birthdays']),
   text: z.string().min(1).optional(),
   doc: z.string().min(1).optional(),
   due: z.string().regex(/^(\d+[dh]|\d{1,2}:\d{2})$/, '应为时长，如 4d（天）或 12h（小时）；每日一题也可写截止时刻，如 21:00').optional(),
@@ -101,6 +104,13 @@ const schema = z.strictObject({
     /** An answer not ready after this long shows 正在查找… first (WeCom streams). */
     thinkingAfterMs: z.number().int().min(0).default(1000),
   }).default({ thinkingAfterMs: 1000 }),
+  /** Political birthdays (政治生日): greetings on the day of 入党日期 from the member ledger. */
+  birthdays: z.strictObject({
+    /** When the day's greetings go out (in the configured zone). */
+    time: z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, '应为时刻，如 08:30').default('08:30'),
+    /** 入党誓词 when the materials' 党章 第六条 does not carry it. */
+    oath: z.string().min(1).default(DEFAULT_OATH),
+  }).optional(),
   llm: z.strictObject({
     baseURL: z.string().url('应为 OpenAI 兼容接口的地址，如 http://localhost:11434/v1'),
     model: z.string().min(1),

@@ -23,6 +23,7 @@ import { createLedgerStore, type LedgerStore } from './store/ledger-store.ts'
 import { createTaughtAnswers, type TaughtAnswers } from './store/taught-answers.ts'
 import { createQuestionLog, type QuestionLog } from './store/question-log.ts'
 import { createLastAnswers, type LastAnswers } from './store/last-answers.ts'
+import { createBirthdayStore, type BirthdayStore } from './store/birthday-store.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -56,6 +57,8 @@ export interface Stores {
   taught: TaughtAnswers
   /** Recent questions asked per group (answered or refused), and the refused ones alone. */
   questionLog: QuestionLog
+  /** Political-birthday greetings sent and talks held, per group and year. */
+  birthdays: BirthdayStore
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -115,6 +118,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     ledger: createLedgerStore(redis, keys, clock),
     taught: createTaughtAnswers(redis, keys, clock),
     questionLog: createQuestionLog(redis, keys, clock),
+    birthdays: createBirthdayStore(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

@@ -24,6 +24,7 @@ import { importLedger, showLedger } from '../handlers/show-ledger.ts'
 import { teachAnswer } from '../handlers/teach-answer.ts'
 import { showUnanswered } from '../handlers/show-unanswered.ts'
 import { markWrongAnswer } from '../handlers/mark-wrong-answer.ts'
+import { listMonthBirthdays, recordBirthdayTalk } from '../handlers/political-birthdays.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -63,6 +64,8 @@ export const routes: readonly Handler[] = [
   importLedger,           // #导入台账: says how to import (files are not read from chat)   secretaries, organizers
   teachAnswer,            // #教 问题 => 答案 | 列表 | 删除 N   secretaries
   showUnanswered,         // #未答问题                secretaries
+  listMonthBirthdays,     // #本月政治生日 (privately)                     secretaries, organizers
+  recordBirthdayTalk,     // #生日谈话 张三 已完成                         secretaries, organizers
   rejectUnknownCommand,   // any other #命令
   markWrongAnswer,        // @bot 不对 / 答非所问 / 没答上: marks the member's last answer
   askQuestion,            // @bot 问题, or a private message: answer from the materials

@@ -53,6 +53,8 @@ export function helpText(ctx: Ctx): string {
       '组织生活（书记、组织委员可用，结果私聊发送）：',
       '· #台账 —— 查看党员台账与群成员的对应情况',
       '· #导入台账 —— 查看导入台账的方法',
+      '· #本月政治生日 —— 本月过政治生日的同志、问候和生日谈话情况',
+      '· #生日谈话 张三 已完成 —— 记录生日谈话',
     )
   }
   if (ctx.deps.config.console.enabled && (ctx.may('stats') || ctx.may('schedule'))) {

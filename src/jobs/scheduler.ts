@@ -94,11 +94,11 @@ export class Scheduler {
 
   constructor(private readonly deps: Deps, messenger: Messenger, opts: SchedulerOptions = {}) {
     this.store = deps.stores.schedules
+    this.instance = opts.instance ?? `${process.pid}-${randomBytes(3).toString('hex')}`
     this.env = {
       deps, messenger,
-      sendAttempts: opts.sendAttempts ?? 3, retryBaseMs: opts.retryBaseMs ?? 2000,
+      sendAttempts: opts.sendAttempts ?? 3, retryBaseMs: opts.retryBaseMs ?? 2000, instance: this.instance,
     }
-    this.instance = opts.instance ?? `${process.pid}-${randomBytes(3).toString('hex')}`
     this.claimTtlMs = Math.max(opts.claimTtlMs ?? 3 * 86400_000, deps.config.graceMinutes * 60_000 * 2)
     this.resyncMs = opts.resyncMs ?? 5 * 60_000
     this.leaseMs = opts.leaseMs ?? 120_000

@@ -1,7 +1,8 @@
 import { groupByName, type Config, type GroupConfig } from '../config.ts'
 import type { ScheduleDef, ScheduleState, ScheduleStore } from '../store/schedule-store.ts'
+import { birthdaySchedule } from '../org-life/birthdays.ts'
 
-/** Every schedule: the config's, then those added in chat. */
+/** Every schedule: the config's (with the political-birthday one of its `birthdays` section), then those added in chat. */
 export async function allSchedules(config: Config, store: ScheduleStore): Promise<ScheduleDef[]> {
   return [...config.schedules.map(fromConfig), ...await store.chatSchedules()]
 }
@@ -12,6 +13,9 @@ const fromConfig = (s: Config['schedules'][number]): ScheduleDef => ({ ...s, sou
 export async function scheduleById(config: Config, store: ScheduleStore, id: string): Promise<ScheduleDef | undefined> {
   const own = config.schedules.find((s) => s.id === id)
   return own ? fromConfig(own) : store.getChat(id)
+  const fromConfig: ScheduleDef[] = config.schedules.map((s) => ({ ...s, source: 'config' as const }))
+  const birthdays = birthdaySchedule(config)
+  return [...fromConfig, ...(birthdays ? [birthdays] : []), ...await store.chatSchedules()]
 }
 
 /** Is it paused now (a chat pause/resume overrides the config)? */

@@ -10,6 +10,7 @@ import { platformFailureOf, SendError } from '../send/send-error.ts'
 import { withRetry } from '../send/retry.ts'
 import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
 import { redactSecrets } from '../util/redact.ts'
+import { fireBirthdays, previewBirthdays } from '../org-life/birthdays.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -19,6 +20,8 @@ export interface FireEnv {
   sendAttempts: number
   /** Backoff before the 2nd try; doubles each time, capped at 30 s. */
   retryBaseMs: number
+  /** Names this process in claims it makes while firing. */
+  instance?: string
 }
 
 /** Raised when a scheduled send failed for good (after every retry, or at once when final). */
@@ -60,6 +63,8 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
       return '@ 尚未提交本期心得的成员，提醒按时提交（名单在发送时确定）。'
     case 'quiz':
       return previewQuiz(deps, def, group, slot)
+    case 'birthdays':
+      return previewBirthdays(deps, group, slot)
   }
 }
 
@@ -68,8 +73,8 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
  * once; any other (the room not found yet, a messenger without retries) is retried with bounded
  * backoff. SendFailedError after the last try.
  */
-function sendWithRetry(env: FireEnv, group: GroupConfig, text: string): Promise<void> {
-  return withRetry(() => env.messenger.toGroup(group.key, text, { broadcast: true }), {
+function sendWithRetry(env: FireEnv, group: GroupConfig, text: string, mentions?: string[]): Promise<void> {
+  return withRetry(() => env.messenger.toGroup(group.key, text, { broadcast: true, ...(mentions?.length ? { mentions } : {}) }), {
     retries: env.sendAttempts - 1,
     retryBaseMs: env.retryBaseMs,
     onFailure: (err, { attempt, willRetry }) => {
@@ -128,6 +133,8 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing('sent')
     case 'quiz':
       return firing(await fireQuiz(deps, env.messenger, def, group, slot, (text) => sendWithRetry(env, group, text)))
+    case 'birthdays':
+      return firing(await fireBirthdays(deps, env.messenger, group, slot, (text, mentions) => sendWithRetry(env, group, text, mentions), env.instance ?? 'bot'))
   }
 }
 

@@ -16,7 +16,7 @@ export interface ScheduleRow {
 }
 
 const kindNames: Record<string, string> = {
-  text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒', quiz: '每日一题',
+  text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒', quiz: '每日一题', birthdays: '政治生日',
 }
 
 /** Chinese name of a schedule kind; a kind without one shows as written. */
@@ -62,6 +62,7 @@ export function formatOutcome(f: Firing | undefined, timeZone: string): string {
     case 'unconfirmed': return `${when} 已发送到 ${where}，但平台未确认送达（为免重复，未重发）`
     case 'missed': return `${when} 错过（当时机器人未运行，超过补发时限，未发送）`
     case 'finished': return `${when} 学习计划已全部发完`
+    case 'nothing': return `${when} ${where} 当天没有需要发送的内容`
   }
 }
 

@@ -91,5 +91,7 @@ export function createKeys(prefix = 'studybot') {
     // organisation life (组织生活)
     ledger: (g: string) => `${group(g)}:org:ledger`,
     ledgerImport: (g: string) => `${group(g)}:org:ledger-import`,
+    birthdayGreetings: (g: string, year: number) => `${group(g)}:org:birthdays:${year}:greeted`,
+    birthdayTalks: (g: string, year: number) => `${group(g)}:org:birthdays:${year}:talks`,
   }
 }

@@ -5,11 +5,12 @@ import type { ScheduleConfig } from '../config.ts'
 import { redactSecrets } from '../util/redact.ts'
 
 /**
- * What happened to one slot in one group. `finished`: a study plan ran out and secretaries were
+ * What happened to one slot in one group. `nothing`: there was nothing to send that day (no
+ * political birthday). `finished`: a study plan ran out and secretaries were
  * told. `unconfirmed`: sent, but the platform never confirmed it; not resent (it was most likely
  * delivered, and a second copy is worse than a late receipt).
  */
-export type FiringOutcome = 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished'
+export type FiringOutcome = 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished' | 'nothing'
 
 /** One firing record. */
 export interface Firing {

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
-import { createManualClock } from '../../src/clock.ts'
+import { createManualClock, dateInZone } from '../../src/clock.ts'
 import { createLedgerStore } from '../../src/store/ledger-store.ts'
 import { parseLedgerRows } from '../../src/org-life/ledger-file.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
@@ -24,11 +24,14 @@ beforeAll(async () => {
   h = await startHarness({
     redisUrl: server.url,
     clock,
-    config: { dataDir: path.join(dir, 'data'), bot: { name: '学习助手', sendIntervalMs: 0, maxMessageAgeSeconds: 7 * 86_400 } },
+    config: { dataDir: path.join(dir, 'data'), bot: { name: '学习助手', sendIntervalMs: 0, maxMessageAgeSeconds: 7 * 86_400 }, birthdays: { time: '08:30' } },
   })
   const header = ['姓名', '微信ID', '入党日期', '转正日期', '党小组']
-  const { members } = parseLedgerRows([header, ['小明', '', '2016-03-05', '2017-03-05', '一组'], ['小红', '', '2018-07-01', '2019-07-01', '一组'], ['老周', '', '2000-07-01', '2001-07-01', '二组']]
-    .map((cells, i) => ({ row: i + 1, cells })), '2026-01-01')
+  // 小明 joined ten years ago today (by the manual clock)
+  const today = dateInZone(clock.now(), 'Asia/Shanghai')
+  const joined = `${Number(today.slice(0, 4)) - 10}${today.slice(4)}`.replace(/-02-29$/, '-02-28')
+  const { members } = parseLedgerRows([header, ['小明', '', joined, '', '一组'], ['小红', '', '2018-07-01', '2019-07-01', '一组'], ['老周', '', '2000-07-01', '2001-07-01', '二组']]
+    .map((cells, i) => ({ row: i + 1, cells })), today)
   await createLedgerStore(h.redis, h.keys, clock).replace(G1, members, '台账.xlsx')
   h.world.member('小明')
   h.world.member('小红')
@@ -52,5 +55,28 @@ describe('组织生活 through the real bot', () => {
     const [how] = await h.say('李委员', '#导入台账', { private: true })
     expect(body(how)).toContain('暂不支持在聊天中发送台账文件导入')
     expect(body(how)).toContain('studybot members import 台账.xlsx --group 第一党支部学习群')
+  })
+
+  it('greets the member whose 入党日期 is today with the oath and a mention; the secretary is told privately and records the talk', async () => {
+    await h.say('张书记', '#定时 立即 political-birthdays', { room: G1 })
+    const greeting = await h.waitForSent((m) => m.room === G1 && m.text.includes('【政治生日】'))
+    expect(greeting.mentions).toEqual(['小明'])
+    expect(greeting.text).toContain('小明同志，今天是你的政治生日！')
+    expect(greeting.text).toContain('今天是你入党 10 周年（预备党员）')
+    expect(greeting.text).toContain('我志愿加入中国共产党')
+    const reminder = await h.waitForSent((m) => m.to === '张书记' && m.text.includes('【政治生日】'))
+    expect(reminder.text).toContain('#生日谈话 小明 已完成')
+
+    const [refused] = await h.say('小红', '#本月政治生日', { room: G1 })
+    expect(body(refused)).toBe('抱歉，这个操作只有书记或组织委员可以使用。')
+    const [bad] = await h.say('张书记', '#生日谈话 小明', { private: true })
+    expect(body(bad)).toContain('例如：#生日谈话 张三 已完成')
+    const [done] = await h.say('张书记', '#生日谈话 小明 已完成', { private: true })
+    expect(body(done)).toContain('与小明同志的生日谈话已完成')
+    const replies = await h.say('张书记', '#本月政治生日', { room: G1 })
+    const list = body(replies.find((m) => m.to === '张书记'))
+    expect(list).toMatch(/小明：入党 10 周年（预备党员） · 已问候 · 生日谈话已完成/)
+    // the group sees only where the answer went
+    expect(replies.filter((m) => m.room === G1).map(body)).toEqual(['已私信发给你。'])
   })
 })
