@@ -38,7 +38,7 @@ const scheduleSchema = z.strictObject({
   id: z.string().regex(/^[\w-]+$/, '只能包含字母、数字、下划线和连字符'),
   group: z.string().min(1),
   cron: z.string().min(1),
-  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz', 'birthdays']),
+  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz', 'birthdays', 'meeting']),
   text: z.string().min(1).optional(),
   doc: z.string().min(1).optional(),
   due: z.string().regex(/^(\d+[dh]|\d{1,2}:\d{2})$/, '应为时长，如 4d（天）或 12h（小时）；每日一题也可写截止时刻，如 21:00').optional(),
@@ -46,6 +46,16 @@ const scheduleSchema = z.strictObject({
   questions: z.number().int().min(1).max(5).optional(),
   wrap: z.boolean().default(false),
   paused: z.boolean().default(false),
+  /** meeting: which of 三会一课 (with 主题党日) is held at the cron time. */
+  meeting: z.enum(['支部党员大会', '支委会', '党小组会', '党课', '主题党日']).optional(),
+  topic: z.string().min(1).optional(),
+  place: z.string().min(1).optional(),
+  /** meeting: the 党小组 expected (党小组会); default the whole ledger. */
+  cell: z.string().min(1).optional(),
+  /** meeting: how long before the meeting its notice goes out (default 1d). */
+  notice: z.string().regex(/^\d+[dhm]$/, '应为时长，如 1d（天）、2h（小时）或 30m（分钟）').optional(),
+  /** meeting: how long sign-in stays open after the start (default 2h). */
+  signIn: z.string().regex(/^\d+[dhm]$/, '应为时长，如 2h（小时）或 90m（分钟）').optional(),
 })
 
 const schema = z.strictObject({
@@ -275,6 +285,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
     }
     if ((s.kind === 'text' || s.kind === 'reflection-prompt') && !s.text) problems.push(`${at}.text：${s.kind} 类型需要 text（发送的内容）`)
     if (typeof s.due === 'string' && s.due.includes(':') && s.kind !== 'quiz') problems.push(`${at}.due：截止时刻（如 21:00）只用于 quiz 类型，其他类型请写时长，如 4d 或 12h`)
+    if (s.kind === 'meeting' && !s.meeting) problems.push(`${at}.meeting：meeting 类型需要 meeting（支部党员大会、支委会、党小组会、党课 或 主题党日）`)
     if (s.kind === 'study-plan') {
       if (!s.doc) problems.push(`${at}.doc：study-plan 类型需要 doc（材料文件名）`)
       else if (!fs.existsSync(path.join(materials, s.doc))) problems.push(`${at}.doc：材料目录 ${materials} 中没有文件“${s.doc}”`)

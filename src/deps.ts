@@ -24,6 +24,7 @@ import { createTaughtAnswers, type TaughtAnswers } from './store/taught-answers.
 import { createQuestionLog, type QuestionLog } from './store/question-log.ts'
 import { createLastAnswers, type LastAnswers } from './store/last-answers.ts'
 import { createBirthdayStore, type BirthdayStore } from './store/birthday-store.ts'
+import { createMeetingStore, type MeetingStore } from './store/meeting-store.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -59,6 +60,8 @@ export interface Stores {
   questionLog: QuestionLog
   /** Political-birthday greetings sent and talks held, per group and year. */
   birthdays: BirthdayStore
+  /** 三会一课 meetings, sign-in windows and attendance. */
+  meetings: MeetingStore
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -119,6 +122,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     taught: createTaughtAnswers(redis, keys, clock),
     questionLog: createQuestionLog(redis, keys, clock),
     birthdays: createBirthdayStore(redis, keys, clock),
+    meetings: createMeetingStore(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

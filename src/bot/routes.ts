@@ -25,6 +25,8 @@ import { teachAnswer } from '../handlers/teach-answer.ts'
 import { showUnanswered } from '../handlers/show-unanswered.ts'
 import { markWrongAnswer } from '../handlers/mark-wrong-answer.ts'
 import { listMonthBirthdays, recordBirthdayTalk } from '../handlers/political-birthdays.ts'
+import { askLeave, signIn } from '../handlers/meeting-sign-in.ts'
+import { recordMinutes } from '../handlers/meeting-minutes.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -66,6 +68,9 @@ export const routes: readonly Handler[] = [
   showUnanswered,         // #未答问题                secretaries
   listMonthBirthdays,     // #本月政治生日 (privately)                     secretaries, organizers
   recordBirthdayTalk,     // #生日谈话 张三 已完成                         secretaries, organizers
+  signIn,                 // #签到 (acknowledged privately)
+  askLeave,               // #请假 理由 (acknowledged privately)
+  recordMinutes,          // #会议记录 内容                               secretaries, organizers
   rejectUnknownCommand,   // any other #命令
   markWrongAnswer,        // @bot 不对 / 答非所问 / 没答上: marks the member's last answer
   askQuestion,            // @bot 问题, or a private message: answer from the materials

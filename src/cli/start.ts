@@ -10,6 +10,7 @@ import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import type { Simulation } from './simulation.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
+import { meetingFrequencyWarnings } from '../org-life/meetings.ts'
 import { groupsWithoutWebhook, webhookWarning } from '../channels/webhook-warnings.ts'
 import { nameOnlyRoles, nameOnlyRoleWarning } from '../bot/roles.ts'
 import { idLines } from './whois.ts'
@@ -65,6 +66,8 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
         throw new UsageError(failed.message)
       }
       log.info({ puppet: choice.name }, 'bot started')
+      // branches differ: unusual 三会一课 frequencies are pointed out, never refused
+      for (const warning of meetingFrequencyWarnings(config, deps.clock.now())) process.stderr.write(`提示：${warning}（仅提醒，不影响运行）\n`)
       if (choice.name === 'wecom') {
         const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
         for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)

@@ -11,6 +11,7 @@ import { withRetry } from '../send/retry.ts'
 import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
 import { redactSecrets } from '../util/redact.ts'
 import { fireBirthdays, previewBirthdays } from '../org-life/birthdays.ts'
+import { meetingAt, openMeeting } from '../org-life/meetings.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -65,6 +66,10 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
       return previewQuiz(deps, def, group, slot)
     case 'birthdays':
       return previewBirthdays(deps, group, slot)
+    case 'meeting': {
+      const m = meetingAt(def, group, slot)
+      return `【${m.type}】会议现在开始签到：请发送“#签到”；不能参加的请发送“#请假 理由”。签到截止 ${formatInZone(m.closesAt, deps.config.timezone).slice(11)}。（会前的会议通知另行发送）`
+    }
   }
 }
 
@@ -135,6 +140,8 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing(await fireQuiz(deps, env.messenger, def, group, slot, (text) => sendWithRetry(env, group, text)))
     case 'birthdays':
       return firing(await fireBirthdays(deps, env.messenger, group, slot, (text, mentions) => sendWithRetry(env, group, text, mentions), env.instance ?? 'bot'))
+    case 'meeting':
+      return firing(await openMeeting(deps, def, group, slot, (text) => sendWithRetry(env, group, text)))
   }
 }
 

@@ -93,5 +93,9 @@ export function createKeys(prefix = 'studybot') {
     ledgerImport: (g: string) => `${group(g)}:org:ledger-import`,
     birthdayGreetings: (g: string, year: number) => `${group(g)}:org:birthdays:${year}:greeted`,
     birthdayTalks: (g: string, year: number) => `${group(g)}:org:birthdays:${year}:talks`,
+    meetings: (g: string) => `${group(g)}:org:meetings`,
+    meetingsOpen: (g: string) => `${group(g)}:org:meetings:open`,
+    meetingAttendance: (g: string, meetingId: string) => `${group(g)}:org:meeting:${meetingId}:attendance`,
+    meetingNotice: (g: string, scheduleId: string, slot: number) => `${group(g)}:org:meeting-notice:${scheduleId}:${slot}`,
   }
 }
