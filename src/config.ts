@@ -38,7 +38,7 @@ const scheduleSchema = z.strictObject({
   id: z.string().regex(/^[\w-]+$/, '只能包含字母、数字、下划线和连字符'),
   group: z.string().min(1),
   cron: z.string().min(1),
-  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz', 'birthdays', 'meeting']),
+  kind: z.enum(['text', 'study-plan', 'reflection-prompt', 'remind', 'quiz', 'birthdays', 'meeting', 'dues']),
   text: z.string().min(1).optional(),
   doc: z.string().min(1).optional(),
   due: z.string().regex(/^(\d+[dh]|\d{1,2}:\d{2})$/, '应为时长，如 4d（天）或 12h（小时）；每日一题也可写截止时刻，如 21:00').optional(),
@@ -247,6 +247,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv): Config {
 
 /** Validate an already-parsed config object (tests pass objects directly). */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv): Config {
+  raw = withDuesCron(raw)
   const result = schema.safeParse(raw)
   const problems = result.success ? [] : result.error.issues.map(describeIssue)
   // cross-field checks run on whatever parsed, so one run reports every problem
@@ -283,6 +284,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
     if (typeof s.group === 'string' && s.group !== '*' && !groups.some((g) => g.key === s.group || g.topic === s.group || g.id === s.group)) {
       problems.push(`${at}.group：“${s.group}”不是已配置的学习群（填群名、群 id，或 "*" 表示所有群）`)
     }
+    if (s.kind === 'dues' && !s.text) problems.push(`${at}.text：dues 类型需要 text（本支部的党费缴纳通知，机器人不计算任何人的党费）`)
     if ((s.kind === 'text' || s.kind === 'reflection-prompt') && !s.text) problems.push(`${at}.text：${s.kind} 类型需要 text（发送的内容）`)
     if (typeof s.due === 'string' && s.due.includes(':') && s.kind !== 'quiz') problems.push(`${at}.due：截止时刻（如 21:00）只用于 quiz 类型，其他类型请写时长，如 4d 或 12h`)
     if (s.kind === 'meeting' && !s.meeting) problems.push(`${at}.meeting：meeting 类型需要 meeting（支部党员大会、支委会、党小组会、党课 或 主题党日）`)
@@ -364,6 +366,16 @@ export function groupName(g: Pick<GroupConfig, 'topic' | 'key'>): string {
 /** Find a configured group by its key, topic or id (as typed in CLI flags and schedules). */
 export function groupByName(config: Config, name: string): GroupConfig | undefined {
   return config.groups.find((g) => g.key === name || g.topic === name || g.id === name)
+}
+
+/** A `dues` schedule without a cron posts on the 1st of each month at 09:00. */
+function withDuesCron(raw: unknown): unknown {
+  const o = raw && typeof raw === 'object' ? raw as Record<string, unknown> : undefined
+  if (!o || !Array.isArray(o.schedules)) return raw
+  const schedules = o.schedules.map((s: unknown) => (s && typeof s === 'object' && (s as { kind?: unknown }).kind === 'dues' && (s as { cron?: unknown }).cron === undefined
+    ? { ...s, cron: '0 9 1 * *' }
+    : s))
+  return { ...o, schedules }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -25,6 +25,7 @@ import { createQuestionLog, type QuestionLog } from './store/question-log.ts'
 import { createLastAnswers, type LastAnswers } from './store/last-answers.ts'
 import { createBirthdayStore, type BirthdayStore } from './store/birthday-store.ts'
 import { createMeetingStore, type MeetingStore } from './store/meeting-store.ts'
+import { createDuesStore, type DuesStore } from './store/dues-store.ts'
 import type { MaterialLibrary } from './materials/types.ts'
 import { withConfiguredRanking } from './materials/hybrid-search.ts'
 
@@ -62,6 +63,8 @@ export interface Stores {
   birthdays: BirthdayStore
   /** 三会一课 meetings, sign-in windows and attendance. */
   meetings: MeetingStore
+  /** Party-dues notices and members' confirmations. */
+  dues: DuesStore
 }
 
 /** What answering from the materials needs; enough for the offline CLI (no Redis). */
@@ -123,6 +126,7 @@ export async function createDeps(o: DepsOptions & { redis: Redis }): Promise<Dep
     questionLog: createQuestionLog(redis, keys, clock),
     birthdays: createBirthdayStore(redis, keys, clock),
     meetings: createMeetingStore(redis, keys, clock),
+    dues: createDuesStore(redis, keys, clock),
   }
   return { ...await materialsPart(o, keys, clock), redis, keys, stores }
 }

@@ -27,6 +27,7 @@ import { markWrongAnswer } from '../handlers/mark-wrong-answer.ts'
 import { listMonthBirthdays, recordBirthdayTalk } from '../handlers/political-birthdays.ts'
 import { askLeave, signIn } from '../handlers/meeting-sign-in.ts'
 import { recordMinutes } from '../handlers/meeting-minutes.ts'
+import { confirmDues, showDues } from '../handlers/party-dues.ts'
 
 /** What the bot does not react to, in order; a message that passes every step reaches the routes. */
 export const admission: readonly AdmissionStep[] = [
@@ -71,6 +72,8 @@ export const routes: readonly Handler[] = [
   signIn,                 // #签到 (acknowledged privately)
   askLeave,               // #请假 理由 (acknowledged privately)
   recordMinutes,          // #会议记录 内容                               secretaries, organizers
+  confirmDues,            // #已交党费 (acknowledged privately)
+  showDues,               // #党费情况 (privately)                         secretaries, organizers
   rejectUnknownCommand,   // any other #命令
   markWrongAnswer,        // @bot 不对 / 答非所问 / 没答上: marks the member's last answer
   askQuestion,            // @bot 问题, or a private message: answer from the materials

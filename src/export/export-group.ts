@@ -10,7 +10,7 @@ import { writeXlsx } from './xlsx.ts'
 import { pointsTable, quizTable, type MsRange } from './quiz-tables.ts'
 import { writeTable } from './table.ts'
 import { withArchived } from '../reflections/archive.ts'
-import { meetingTable } from './org-life-tables.ts'
+import { duesTable, meetingTable } from './org-life-tables.ts'
 
 /** Export file formats. */
 export const FORMATS = ['xlsx', 'csv', 'md', 'json'] as const
@@ -74,7 +74,7 @@ export async function exportGroup(deps: Pick<Deps, 'stores' | 'config'>, group: 
     ].filter(Boolean).join('，'),
     members: req.members,
     ...(req.format === 'xlsx' && !req.assignmentId && !req.member && !req.text
-      ? { sheets: [await quizTable(deps, group, msRange(req, deps.config.timezone)), await pointsTable(deps, group, msRange(req, deps.config.timezone)), await meetingTable(deps, group, msRange(req, deps.config.timezone))] }
+      ? { sheets: [await quizTable(deps, group, msRange(req, deps.config.timezone)), await pointsTable(deps, group, msRange(req, deps.config.timezone)), await meetingTable(deps, group, msRange(req, deps.config.timezone)), await duesTable(deps, group, msRange(req, deps.config.timezone))] }
       : {}),
   }
   return writers[req.format](req.out, matchingReflections(deps, group, req), ctx)

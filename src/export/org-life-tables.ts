@@ -37,3 +37,21 @@ export async function meetingTable(deps: Pick<Deps, 'stores' | 'config'>, group:
   }
   return { name: '会议签到', headers: ['会议时间', '会议类型', '主题', '地点', '姓名', '签到情况', '请假理由', '签到时间', '应参会', '会议记录'], rows }
 }
+
+/** 党费确认: one row per dues period and ledger member (and anyone else who confirmed): confirmed or not, and when. */
+export async function duesTable(deps: Pick<Deps, 'stores' | 'config'>, group: GroupConfig, range: MsRange = {}): Promise<Table> {
+  const tz = deps.config.timezone
+  const ledger = await deps.stores.ledger.list(group.key)
+  const rows: (string | number)[][] = []
+  const periods = (await deps.stores.dues.list(group.key))
+    .filter((p) => (range.sinceMs === undefined || p.openedAt >= range.sinceMs) && (range.untilMs === undefined || p.openedAt < range.untilMs))
+  for (const p of periods) {
+    const confirmed = await deps.stores.dues.confirmations(group.key, p.id)
+    const people = [...ledger.map((m) => ({ key: m.key, name: m.name })), ...[...confirmed.values()].filter((c) => !ledger.some((m) => m.key === c.key))]
+    for (const person of people) {
+      const c = confirmed.get(person.key)
+      rows.push([p.label, groupName(group), person.name, c ? '已确认' : '未确认', c ? formatInZone(c.at, tz) : '', formatInZone(p.dueAt, tz)])
+    }
+  }
+  return { name: '党费确认', headers: ['月份', '群', '姓名', '确认情况', '确认时间', '截止时间'], rows }
+}

@@ -26,6 +26,7 @@ export function helpText(ctx: Ctx): string {
     ...(ctx.deps.config.quiz.points.checkin ? ['· #打卡 —— 每日学习打卡'] : []),
     ...(ctx.deps.config.quiz.publicLeaderboard ? ['· #积分榜 —— 本月积分前十名'] : []),
     '· #签到 / #请假 理由 —— 会议开始后签到或请假（私聊确认）',
+    '· #已交党费 —— 缴纳党费后确认（私聊确认）',
     '· #帮助 —— 显示本说明',
   ]
   if (ctx.may('schedule')) {
@@ -57,6 +58,7 @@ export function helpText(ctx: Ctx): string {
       '· #本月政治生日 —— 本月过政治生日的同志、问候和生日谈话情况',
       '· #生日谈话 张三 已完成 —— 记录生日谈话',
       '· #会议记录 内容 —— 为最近一次会议添加会议记录',
+      '· #党费情况 —— 本月党费确认情况和未确认名单',
     )
   }
   if (ctx.deps.config.console.enabled && (ctx.may('stats') || ctx.may('schedule'))) {

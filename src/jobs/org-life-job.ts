@@ -2,13 +2,14 @@ import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import type { Job } from './lifecycle.ts'
 import { closeDueMeetings, sendDueNotices } from '../org-life/meetings.ts'
+import { remindDues } from '../org-life/dues.ts'
 
 /** How often notices and closed sign-in windows are looked for (a notice or summary is at most this late). */
 const POLL_MS = 15_000
 
 /**
- * Organisation life between schedule slots: meeting notices before the meeting, and the summary
- * when a sign-in window closes. Every instance runs one; claims in Redis make each happen once.
+ * Organisation life between schedule slots: meeting notices before the meeting, the summary
+ * when a sign-in window closes, and private dues reminders before the deadline. Every instance runs one; claims in Redis make each happen once.
  */
 export class OrgLifeJob implements Job {
   private timer?: NodeJS.Timeout
@@ -40,5 +41,6 @@ export class OrgLifeJob implements Job {
   private async pass(): Promise<void> {
     await sendDueNotices(this.deps, this.messenger).catch((err) => this.deps.log.error({ err }, 'meeting notices failed'))
     await closeDueMeetings(this.deps, this.messenger).catch((err) => this.deps.log.error({ err }, 'meeting closing failed'))
+    await remindDues(this.deps, this.messenger).catch((err) => this.deps.log.error({ err }, 'dues reminders failed'))
   }
 }

@@ -12,6 +12,7 @@ import { fireQuiz, previewQuiz } from '../quiz/quiz-schedule.ts'
 import { redactSecrets } from '../util/redact.ts'
 import { fireBirthdays, previewBirthdays } from '../org-life/birthdays.ts'
 import { meetingAt, openMeeting } from '../org-life/meetings.ts'
+import { duesNoticeText, duesPeriodAt, fireDues } from '../org-life/dues.ts'
 
 /** What a firing needs besides the schedule: the world, and how hard to try a send. */
 export interface FireEnv {
@@ -70,6 +71,8 @@ export async function previewContent(deps: Deps, def: ScheduleDef, group: GroupC
       const m = meetingAt(def, group, slot)
       return `【${m.type}】会议现在开始签到：请发送“#签到”；不能参加的请发送“#请假 理由”。签到截止 ${formatInZone(m.closesAt, deps.config.timezone).slice(11)}。（会前的会议通知另行发送）`
     }
+    case 'dues':
+      return duesNoticeText(def, duesPeriodAt(def, group, slot, deps.config.timezone), deps.config.timezone)
   }
 }
 
@@ -142,6 +145,8 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
       return firing(await fireBirthdays(deps, env.messenger, group, slot, (text, mentions) => sendWithRetry(env, group, text, mentions), env.instance ?? 'bot'))
     case 'meeting':
       return firing(await openMeeting(deps, def, group, slot, (text) => sendWithRetry(env, group, text)))
+    case 'dues':
+      return firing(await fireDues(deps, def, group, slot, (text) => sendWithRetry(env, group, text)))
   }
 }
 

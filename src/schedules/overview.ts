@@ -16,7 +16,7 @@ export interface ScheduleRow {
 }
 
 const kindNames: Record<string, string> = {
-  text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒', quiz: '每日一题', birthdays: '政治生日', meeting: '三会一课',
+  text: '文字通知', 'study-plan': '学习计划', 'reflection-prompt': '心得任务', remind: '催交提醒', quiz: '每日一题', birthdays: '政治生日', meeting: '三会一课', dues: '党费通知',
 }
 
 /** Chinese name of a schedule kind; a kind without one shows as written. */

@@ -97,5 +97,8 @@ export function createKeys(prefix = 'studybot') {
     meetingsOpen: (g: string) => `${group(g)}:org:meetings:open`,
     meetingAttendance: (g: string, meetingId: string) => `${group(g)}:org:meeting:${meetingId}:attendance`,
     meetingNotice: (g: string, scheduleId: string, slot: number) => `${group(g)}:org:meeting-notice:${scheduleId}:${slot}`,
+    duesPeriods: (g: string) => `${group(g)}:org:dues`,
+    duesReminders: (g: string) => `${group(g)}:org:dues:reminders`,
+    duesConfirmed: (g: string, periodId: string) => `${group(g)}:org:dues:${periodId}:confirmed`,
   }
 }

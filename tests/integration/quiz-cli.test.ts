@@ -122,7 +122,7 @@ describe('studybot quiz import and export --what', () => {
     expect(await exportCli(['--group', G1, '--format', 'xlsx', '--out', xlsx, '--config', cfg], env)).toBe(0)
     const book = new ExcelJS.Workbook()
     await book.xlsx.readFile(xlsx)
-    expect(book.worksheets.map((s) => s.name)).toEqual(['心得', '参与情况', '答题情况', '月度积分', '会议签到'])
+    expect(book.worksheets.map((s) => s.name)).toEqual(['心得', '参与情况', '答题情况', '月度积分', '会议签到', '党费确认'])
     expect(book.getWorksheet('月度积分')!.getRow(2).values).toContain('小王')
 
     stderr.length = 0
