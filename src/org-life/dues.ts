@@ -5,6 +5,7 @@ import { tellSecretaries } from '../bot/tell-secretaries.ts'
 import { dateInZone, formatInZone, zonedToEpoch, zoneLabel } from '../clock.ts'
 import type { ScheduleDef } from '../store/schedule-store.ts'
 import type { DuesPeriod } from '../store/dues-store.ts'
+import { countedMembers } from '../participation/participation.ts'
 import { matchLedger } from './ledger.ts'
 import { parseDuration } from './meetings.ts'
 
@@ -34,12 +35,9 @@ export async function fireDues(deps: Deps, def: ScheduleDef, group: GroupConfig,
 
 /** Who should confirm: the ledger, else the room's members; with the chat contact of each where known. */
 export async function duesMembers(deps: Pick<Deps, 'stores' | 'config'>, messenger: Messenger, group: GroupConfig): Promise<{ key: string; name: string; contactId?: string }[]> {
-  const chat = await messenger.groupMembers(group.key).catch(() => [])
   const ledger = await deps.stores.ledger.list(group.key)
-  if (!ledger.length) {
-    const skip = new Set([...group.exclude, ...group.secretaries])
-    return chat.filter((c) => !skip.has(c.id) && !skip.has(c.name)).map((c) => ({ key: `contact:${c.id}`, name: c.name, contactId: c.id }))
-  }
+  if (!ledger.length) return (await countedMembers(messenger, group)).map((c) => ({ key: `contact:${c.id}`, name: c.name, contactId: c.id }))
+  const chat = await messenger.groupMembers(group.key).catch(() => [])
   const contacts = new Map(matchLedger(ledger, chat).matched.map((m) => [m.member.key, m.contact.id]))
   return ledger.map((m) => ({ key: m.key, name: m.name, ...(contacts.has(m.key) ? { contactId: contacts.get(m.key)! } : {}) }))
 }

@@ -39,7 +39,7 @@ const config = scheduleConfig([{
   id: 'branch-meeting', group: g1, cron: '30 14 10 3,6,9,12 *', kind: 'meeting', meeting: '支部党员大会',
   topic: '学习党章第一章', place: '三楼会议室', notice: '1d', signIn: '90m',
 }])
-const members = { [g1]: [{ id: 'u-zhang', name: '张书记' }, { id: 'u-ming', name: '小明' }, { id: 'u-hong', name: '小红' }, { id: 'u-gang', name: '小刚' }, { id: 'u-x', name: '访客' }] }
+const members = { [g1]: [{ id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-ming', name: '小明' }, { id: 'u-hong', name: '小红' }, { id: 'u-gang', name: '小刚' }, { id: 'u-x', name: '访客' }] }
 const ledgerRows = [['姓名', '入党日期', '党小组'], ['小明', '2016-03-05', '一组'], ['小红', '2018-07-01', '一组'], ['小刚', '2019-07-01', '二组'], ['老周', '2000-07-01', '二组']]
 
 describe('三会一课 meetings', () => {
@@ -87,12 +87,12 @@ describe('三会一课 meetings', () => {
     await answer({ id: 'u-x', name: '访客' }, 'present')
 
     await tick()
-    expect(m.sent.filter((s) => s.to === 'u-zhang')).toEqual([]) // still open
+    expect(m.sent.filter((s) => s.to === 'wxid_zhangshuji')).toEqual([]) // still open
     clock.set(slot + 90 * 60_000 + 1)
     expect(await a.stores.meetings.current(g1)).toBeUndefined()
     await tick()
     await tick()
-    const summaries = m.sent.filter((s) => s.to === 'u-zhang')
+    const summaries = m.sent.filter((s) => s.to === 'wxid_zhangshuji')
     expect(summaries).toHaveLength(1)
     expect(summaries[0]!.text).toContain('应到 4，实到 2，请假 1')
     expect(summaries[0]!.text).toContain('未签到也未请假：老周')
@@ -122,7 +122,7 @@ describe('三会一课 meetings', () => {
     await deps.stores.meetings.record(g1, meeting.id, { ...await attendeeOf(deps, g1, { id: 'u-gang', name: '小刚' }), status: 'present', at })
     clock.set(at + 3600_000 + 1)
     await new OrgLifeJob(deps, m, 3_600_000).tick()
-    const [summary] = m.sent.filter((s) => s.to === 'u-zhang')
+    const [summary] = m.sent.filter((s) => s.to === 'wxid_zhangshuji')
     expect(summary!.text).toContain('应到 2，实到 1，请假 0')
     expect(summary!.text).toContain('未签到也未请假：老周')
   })

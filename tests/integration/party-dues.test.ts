@@ -37,7 +37,7 @@ afterAll(async () => {
 beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
 
 const config = scheduleConfig([{ id: 'dues', group: g1, kind: 'dues', text: NOTICE }])
-const members = { [g1]: [{ id: 'u-zhang', name: '张书记' }, { id: 'u-ming', name: '小明' }, { id: 'u-hong', name: '小红' }, { id: 'u-gang', name: '小刚' }] }
+const members = { [g1]: [{ id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-ming', name: '小明' }, { id: 'u-hong', name: '小红' }, { id: 'u-gang', name: '小刚' }] }
 const ledgerRows = [['姓名', '入党日期'], ['小明', '2016-03-05'], ['小红', '2018-07-01'], ['小刚', '2019-07-01'], ['老周', '2000-07-01']]
 
 describe('Party dues', () => {
@@ -76,10 +76,10 @@ describe('Party dues', () => {
     clock.set(zonedToEpoch('2026-03-29', '00:00', tz))
     await tick()
     await tick()
-    const reminders = m.sent.filter((s) => s.to && s.text.startsWith('【党费提醒】') && s.to !== 'u-zhang')
+    const reminders = m.sent.filter((s) => s.to && s.text.startsWith('【党费提醒】') && s.to !== 'wxid_zhangshuji')
     expect(reminders.map((r) => r.to).sort()).toEqual(['u-gang', 'u-hong'])
     expect(reminders[0]!.text).toContain('2026年3月党费请在 2026-03-31 23:59 前缴纳')
-    const told = m.sent.filter((s) => s.to === 'u-zhang')
+    const told = m.sent.filter((s) => s.to === 'wxid_zhangshuji')
     expect(told).toHaveLength(1)
     expect(told[0]!.text).toContain('尚有 3 人未确认，已私聊提醒 2 人')
     expect(told[0]!.text).toContain('没有提醒到：老周')

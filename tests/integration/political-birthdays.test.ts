@@ -36,7 +36,7 @@ afterAll(async () => {
 beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
 
 const config = scheduleConfig([], { birthdays: { time: '08:30', oath: '（配置中的誓词）' } })
-const members = { [g1]: [{ id: 'u-zhang', name: '张书记' }, { id: 'u-san', name: '张三' }, { id: 'u-wu', name: '王五' }] }
+const members = { [g1]: [{ id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-san', name: '张三' }, { id: 'u-wu', name: '王五' }] }
 
 async function withLedger(deps: Deps, rows: string[][]) {
   const header = ['姓名', '微信ID', '入党日期', '转正日期', '党小组']
@@ -81,7 +81,7 @@ describe('political birthdays', () => {
     // the oath comes from 党章 第六条 of the materials
     expect(greetings[0]!.text).toContain(OATH)
     expect(greetings[0]!.text).not.toContain('配置中的誓词')
-    const told = m.sent.filter((s) => s.to === 'u-zhang')
+    const told = m.sent.filter((s) => s.to === 'wxid_zhangshuji')
     expect(told).toHaveLength(1)
     expect(told[0]!.text).toContain('有 2 位同志过政治生日')
     expect(told[0]!.text).toContain('#生日谈话 张三 已完成')
