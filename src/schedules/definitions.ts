@@ -4,18 +4,18 @@ import { birthdaySchedule } from '../org-life/birthdays.ts'
 
 /** Every schedule: the config's (with the political-birthday one of its `birthdays` section), then those added in chat. */
 export async function allSchedules(config: Config, store: ScheduleStore): Promise<ScheduleDef[]> {
-  return [...config.schedules.map(fromConfig), ...await store.chatSchedules()]
+  const birthdays = birthdaySchedule(config)
+  return [...config.schedules.map(fromConfig), ...(birthdays ? [birthdays] : []), ...await store.chatSchedules()]
 }
 
 const fromConfig = (s: Config['schedules'][number]): ScheduleDef => ({ ...s, source: 'config' as const })
 
-/** One schedule by id (the config's first, then chat), or undefined. */
+/** One schedule by id (the config's first, with the birthday one, then chat), or undefined. */
 export async function scheduleById(config: Config, store: ScheduleStore, id: string): Promise<ScheduleDef | undefined> {
   const own = config.schedules.find((s) => s.id === id)
-  return own ? fromConfig(own) : store.getChat(id)
-  const fromConfig: ScheduleDef[] = config.schedules.map((s) => ({ ...s, source: 'config' as const }))
+  if (own) return fromConfig(own)
   const birthdays = birthdaySchedule(config)
-  return [...fromConfig, ...(birthdays ? [birthdays] : []), ...await store.chatSchedules()]
+  return birthdays?.id === id ? birthdays : store.getChat(id)
 }
 
 /** Is it paused now (a chat pause/resume overrides the config)? */

@@ -4,7 +4,7 @@ import { withScripts } from './scripts.ts'
 
 /** What happened to one group of a slot's broadcast, as the work list records it. */
 export interface GroupOutcome {
-  outcome: 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished'
+  outcome: 'sent' | 'failed' | 'unconfirmed' | 'missed' | 'finished' | 'nothing'
   at: number
   error?: string
   /** The lease token of the instance that recorded it. */
