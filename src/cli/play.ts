@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { createLogger } from '../log.ts'
@@ -53,7 +54,10 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       throw new UsageError(`读不到脚本文件：${positionals[0]}`)
     }
     const script = parseScript(text)
-    const config = loadCliConfig(values.config, env)
+    const configured = loadCliConfig(values.config, env)
+    // a script runs beside the bot on a folder of its own: it must never replay (and lose) the
+    // running bot's journal into its throwaway Redis
+    const config = { ...configured, dataDir: path.join(configured.dataDir, `play-${process.pid}`) }
     for (const [i, step] of script.entries()) {
       if ('room' in step && step.room && !config.groups.some((g) => groupName(g) === step.room)) {
         throw new UsageError(`脚本第 ${i + 1} 行：没有名为“${step.room}”的已配置群`)
@@ -79,6 +83,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     } finally {
       await sim.stop()
       await close()
+      fs.rmSync(config.dataDir, { recursive: true, force: true })
     }
     return 0
   })

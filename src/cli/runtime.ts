@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { configPath, hasExternalRedis, loadConfig, ConfigError, type Config } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -6,6 +7,8 @@ import { createDeps, type Deps } from '../deps.ts'
 import type { MaterialLibrary } from '../materials/types.ts'
 import { connectRedis, connectTarget, describeTarget, RedisUnavailableError, type Redis, type RedisTarget } from '../store/redis.ts'
 import { hasRedisServer, startLocalRedis } from '../store/local-redis-server.ts'
+import { FolderLockedError, lockFolder, type FolderLock } from '../util/folder-lock.ts'
+import { formatInZone } from '../clock.ts'
 
 /** Raised for a problem the user must fix before a command can run; printed as is, exit 1. */
 export class UsageError extends Error {}
@@ -17,6 +20,27 @@ export function loadCliConfig(flag: string | undefined, env: NodeJS.ProcessEnv):
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message)
     throw err
+  }
+}
+
+/**
+ * Take the data folder for this process (the running bot): a second process on the same folder
+ * would replay and lose the other's journal. Held by another live process: a UsageError naming it.
+ */
+export function lockDataDir(config: Config, log: Logger): FolderLock {
+  try {
+    const lock = lockFolder(config.dataDir)
+    if (lock.takenOver) log.warn({ dataDir: config.dataDir, stalePid: lock.takenOver.pid }, 'stale data folder lock taken over')
+    return lock
+  } catch (err) {
+    if (!(err instanceof FolderLockedError)) throw err
+    const { pid, host, since } = err.holder
+    const where = host === os.hostname() ? '' : `，主机 ${host}`
+    throw new UsageError([
+      `数据目录 ${config.dataDir} 正被另一个学习助手进程使用（pid ${pid}${where}，${formatInZone(Date.parse(since), config.timezone)} 启动）。`,
+      `同一个数据目录同一时间只能由一个进程使用：请先停止该进程（如 kill ${pid}）；`,
+      '若要同时运行多个实例，请在每个实例的配置文件里设置各自的 dataDir（例如 dataDir: .studybot-第二支部）。',
+    ].join('\n'))
   }
 }
 

@@ -6,14 +6,14 @@ import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
 import { choosePuppet, PuppetConfigError } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
-import { loadCliConfig, openDeps, UsageError } from './runtime.ts'
+import { loadCliConfig, lockDataDir, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
 import type { Simulation } from './simulation.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
-import { meetingFrequencyWarnings } from '../org-life/meetings.ts'
 import { groupsWithoutWebhook, webhookWarning } from '../channels/webhook-warnings.ts'
 import { nameOnlyRoles, nameOnlyRoleWarning } from '../bot/roles.ts'
 import { idLines } from './whois.ts'
+import { meetingFrequencyWarnings } from '../org-life/meetings.ts'
 
 /** `studybot start` (`npm start`): run the bot on a real account, or the simulator without one. */
 export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -27,65 +27,75 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const nameOnly = nameOnlyRoles(config)
     for (const r of nameOnly) process.stderr.write(`${nameOnlyRoleWarning(r, config.secrets.puppet !== 'wecom')}\n`)
     if (nameOnly.length) log.warn({ entries: nameOnly.map((r) => ({ group: r.group.key, role: r.role, entry: r.entry })) }, 'role entries without an id grant nothing')
-    let choice: Awaited<ReturnType<typeof choosePuppet>>
+    // one process per data folder: its journal and private Redis are this process's alone
+    const lock = lockDataDir(config, log)
     try {
-      choice = await choosePuppet(config, log)
-    } catch (err) {
-      if (err instanceof PuppetConfigError) throw new UsageError(err.message)
-      throw err
+      return await runBot(config, log)
+    } finally {
+      lock.release()
     }
-    // listen for signals from the start: a SIGTERM that arrives while the bot starts (or while
-    // the index builds) must still stop it gracefully, not kill it with the default action
-    let shutdown!: (signal: string) => void
-    const stopAsked = new Promise<void>((resolve) => {
-      shutdown = (signal) => {
-        log.info({ signal }, 'shutting down')
-        resolve()
-      }
-    })
-    process.once('SIGINT', () => shutdown('SIGINT'))
-    process.once('SIGTERM', () => shutdown('SIGTERM'))
-    // the simulator (and with it Wechaty) loads while the private redis-server starts
-    const simulation = choice.kind === 'simulator' ? import('../bot/faker-one-locale.ts').then(() => import('./simulation.ts')) : undefined
-    const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
-
-    let app: App
-    let chat: ReturnType<typeof runTerminalChat> | undefined
-    if (choice.kind === 'simulator') {
-      const { startSimulation } = await simulation!
-      const sim = await startSimulation({ deps, onSent: printSent })
-      app = sim.app
-      chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
-    } else {
-      app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs })
-      // Wechaty reports a puppet that failed to start only as an 'error' event
-      const failed = (choice.puppet as { startError?: Error }).startError
-      if (failed) {
-        await app.stop().catch((err: unknown) => log.warn({ err }, 'bot not stopped cleanly after its puppet failed to start'))
-        await close()
-        throw new UsageError(failed.message)
-      }
-      log.info({ puppet: choice.name }, 'bot started')
-      // branches differ: unusual 三会一课 frequencies are pointed out, never refused
-      for (const warning of meetingFrequencyWarnings(config, deps.clock.now())) process.stderr.write(`提示：${warning}（仅提醒，不影响运行）\n`)
-      if (choice.name === 'wecom') {
-        const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
-        for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)
-        if (quiet.length) log.warn({ groups: quiet.map((g) => g.key) }, 'groups with schedules but no group robot webhook')
-      }
-      process.stdout.write(`${consoleLines(app, config, false).join('\n')}\n`)
-    }
-    // the first question should not wait for the index: build it now that the bot is up
-    deps.library.ready().catch((err) => log.error({ err }, 'materials not loaded, the next question tries again'))
-
-    chat?.rl.once('close', () => shutdown('stdin closed'))
-    await stopAsked
-    chat?.rl.close()
-    await chat?.idle()
-    await app.stop()
-    await close()
-    return 0
   })
+}
+
+async function runBot(config: Config, log: Logger): Promise<number> {
+  let choice: Awaited<ReturnType<typeof choosePuppet>>
+  try {
+    choice = await choosePuppet(config, log)
+  } catch (err) {
+    if (err instanceof PuppetConfigError) throw new UsageError(err.message)
+    throw err
+  }
+  // listen for signals from the start: a SIGTERM that arrives while the bot starts (or while
+  // the index builds) must still stop it gracefully, not kill it with the default action
+  let shutdown!: (signal: string) => void
+  const stopAsked = new Promise<void>((resolve) => {
+    shutdown = (signal) => {
+      log.info({ signal }, 'shutting down')
+      resolve()
+    }
+  })
+  process.once('SIGINT', () => shutdown('SIGINT'))
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  // the simulator (and with it Wechaty) loads while the private redis-server starts
+  const simulation = choice.kind === 'simulator' ? import('../bot/faker-one-locale.ts').then(() => import('./simulation.ts')) : undefined
+  const { deps, close } = await openDeps(config, log, { persistent: true, library: () => openLibrary(config, log) })
+
+  let app: App
+  let chat: ReturnType<typeof runTerminalChat> | undefined
+  if (choice.kind === 'simulator') {
+    const { startSimulation } = await simulation!
+    const sim = await startSimulation({ deps, onSent: printSent })
+    app = sim.app
+    chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
+  } else {
+    app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs })
+    // Wechaty reports a puppet that failed to start only as an 'error' event
+    const failed = (choice.puppet as { startError?: Error }).startError
+    if (failed) {
+      await app.stop().catch((err: unknown) => log.warn({ err }, 'bot not stopped cleanly after its puppet failed to start'))
+      await close()
+      throw new UsageError(failed.message)
+    }
+    log.info({ puppet: choice.name }, 'bot started')
+    // branches differ: unusual 三会一课 frequencies are pointed out, never refused
+    for (const warning of meetingFrequencyWarnings(config, deps.clock.now())) process.stderr.write(`提示：${warning}（仅提醒，不影响运行）\n`)
+    if (choice.name === 'wecom') {
+      const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
+      for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)
+      if (quiet.length) log.warn({ groups: quiet.map((g) => g.key) }, 'groups with schedules but no group robot webhook')
+    }
+    process.stdout.write(`${consoleLines(app, config, false).join('\n')}\n`)
+  }
+  // the first question should not wait for the index: build it now that the bot is up
+  deps.library.ready().catch((err) => log.error({ err }, 'materials not loaded, the next question tries again'))
+
+  chat?.rl.once('close', () => shutdown('stdin closed'))
+  await stopAsked
+  chat?.rl.close()
+  await chat?.idle()
+  await app.stop()
+  await close()
+  return 0
 }
 
 function printSent(m: SentMessage): void {

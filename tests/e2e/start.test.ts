@@ -7,6 +7,7 @@ import { stringify } from 'yaml'
 import { baseConfig, repoRoot } from '../support/harness.ts'
 import { freePort } from '../support/browser.ts'
 import { until } from '../support/until.ts'
+import { startTestRedis } from '../support/redis.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-start-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -20,7 +21,7 @@ describe('studybot start without a puppet (the simulator)', () => {
       input: '#帮助\n/as 张书记\n#帮助\n',
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     })
-    expect(result.status).toBe(0)
+    expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toContain('模拟器')
     expect(result.stdout).toContain('连接真实账号')
     expect(result.stdout).toMatch(/\[第一党支部学习群\] 学习助手：.*我是学习助手/)
@@ -81,4 +82,42 @@ describe('studybot start without a puppet (the simulator)', () => {
     expect(await exited).toBe(0)
     expect(out).toContain('我是学习助手')
   })
+})
+
+describe('one process per data folder', () => {
+  it('refuses a second bot on the same data folder in Chinese, naming the holder, and takes over the lock of a killed one', async () => {
+    const redis = await startTestRedis()
+    try {
+      const config = path.join(dir, 'locked.yaml')
+      const dataDir = path.join(dir, 'data-locked')
+      fs.writeFileSync(config, stringify({ ...baseConfig(), dataDir }))
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redis.url }
+      const cli = [path.join(repoRoot, 'bin', 'studybot.js'), 'start', '--config', config]
+      const first = spawn(process.execPath, cli, { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      let out = ''
+      first.stdout.on('data', (d) => { out += String(d) })
+      const exited = new Promise<void>((resolve) => first.on('exit', () => resolve()))
+      try {
+        await until(() => out.includes('模拟器'), 'the first bot up')
+
+        const second = spawnSync(process.execPath, cli, { cwd: dir, env, encoding: 'utf8', timeout: 60000, input: '#帮助\n' })
+        expect(second.status).toBe(1)
+        expect(second.stdout).not.toContain('我是学习助手')
+        expect(second.stderr).toContain(`数据目录 ${dataDir} 正被另一个学习助手进程使用（pid ${first.pid}`)
+        expect(second.stderr).toContain('dataDir')
+      } finally {
+        // killed without a chance to clean up: its lock file stays behind
+        first.kill('SIGKILL')
+        await exited
+      }
+      expect(fs.existsSync(path.join(dataDir, 'studybot.lock'))).toBe(true)
+      const third = spawnSync(process.execPath, cli, { cwd: dir, env, encoding: 'utf8', timeout: 60000, input: '#帮助\n' })
+      expect(third.stderr).toContain('stale data folder lock taken over')
+      expect(third.status).toBe(0)
+      expect(third.stdout).toContain('我是学习助手')
+      expect(fs.existsSync(path.join(dataDir, 'studybot.lock'))).toBe(false)
+    } finally {
+      await redis.stop()
+    }
+  }, 180_000)
 })
