@@ -11,6 +11,7 @@ import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 import type { PlatformExtras } from './bot/platform.ts'
 import { recordAnswerFeedback } from './bot/answer-feedback.ts'
 import { startJournalReplay } from './reflections/journal-replay.ts'
+import { startRedisWatch } from './bot/redis-watch.ts'
 import { createJobLifecycle, type Job } from './jobs/lifecycle.ts'
 import type { ConsoleServer } from './console/server.ts'
 
@@ -41,6 +42,8 @@ export async function startApp(opts: {
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
   /** Serve the web console (default: config.console.enabled; one-shot runs such as `play` pass false). */
   console?: boolean
+  /** Where the operator reads warnings in Chinese (the terminal of `studybot start`); they are logged too. */
+  warnOperator?: (text: string) => void
 }): Promise<App> {
   const { deps } = opts
   const { config, log } = deps
@@ -54,6 +57,11 @@ export async function startApp(opts: {
   const messenger = createWechatyMessenger({
     bot, config, outbox, log, seen: deps.stores.seen, rooms: deps.stores.groupRooms,
     channels: opts.channels ?? createBroadcastChannels(config, log, () => messenger),
+  })
+  // Redis without persistence, or come back empty: the operator and the secretaries hear of it
+  const redisWatch = startRedisWatch({
+    deps, messenger, warnOperator: opts.warnOperator,
+    loggedIn: () => (bot.isLoggedIn ? Promise.resolve() : new Promise<void>((resolve) => { bot.once('login', () => resolve()) })),
   })
   const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes), progress: opts.platform?.progress })
   opts.platform?.onAnswerFeedback?.((f) => recordAnswerFeedback(deps, messenger, f)
@@ -97,6 +105,7 @@ export async function startApp(opts: {
       await outbox.idle()
       await bot.stop()
       await journalReplay.stop()
+      await redisWatch.stop()
       deps.library.close()
     },
   }

@@ -14,6 +14,8 @@ export function createKeys(prefix = 'studybot') {
     prefix,
     // pipeline
     handledMessage: (messageId: string) => `${prefix}:handled:${messageId}`,
+    /** Written at the first start on a Redis; gone later means Redis came back empty. */
+    dataMarker: () => `${prefix}:data-marker`,
     seenMembers: (g: string) => `${group(g)}:seen-members`,
     /** Room id of a group configured by topic, remembered when first seen. */
     groupRoom: (g: string) => `${group(g)}:room-id`,

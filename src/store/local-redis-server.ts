@@ -33,7 +33,7 @@ const WATCHDOG = [
  * Start a private redis-server in `dir` on a unix socket (no TCP port). `persistent` keeps data
  * in an append-only file; otherwise nothing is written to disk. The server exits with this process.
  */
-export async function startLocalRedis(opts: { dir: string; persistent: boolean }): Promise<LocalRedisServer> {
+export async function startLocalRedis(opts: { dir: string; persistent: boolean; /** Extra redis-server arguments (tests). */ args?: string[] }): Promise<LocalRedisServer> {
   fs.mkdirSync(opts.dir, { recursive: true })
   // unix socket paths are limited to ~107 bytes; fall back to a short temp path for deep folders
   let socket = path.join(opts.dir, 'redis.sock')
@@ -42,6 +42,7 @@ export async function startLocalRedis(opts: { dir: string; persistent: boolean }
   const args = [
     '--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', opts.dir,
     '--save', '', '--appendonly', opts.persistent ? 'yes' : 'no', '--daemonize', 'no', '--loglevel', 'warning',
+    ...(opts.args ?? []),
   ]
   let child: ChildProcess | undefined
 

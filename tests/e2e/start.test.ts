@@ -22,6 +22,8 @@ describe('studybot start without a puppet (the simulator)', () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     })
     expect(result.status, result.stderr).toBe(0)
+    // the private Redis appends to disk: no persistence warning
+    expect(result.stderr).not.toContain('持久化')
     expect(result.stdout).toContain('模拟器')
     expect(result.stdout).toContain('连接真实账号')
     expect(result.stdout).toMatch(/\[第一党支部学习群\] 学习助手：.*我是学习助手/)
@@ -115,6 +117,8 @@ describe('one process per data folder', () => {
       expect(third.stderr).toContain('stale data folder lock taken over')
       expect(third.status).toBe(0)
       expect(third.stdout).toContain('我是学习助手')
+      // the test's Redis keeps nothing across a restart: the operator is told on the terminal
+      expect(third.stderr).toContain('警告：Redis 没有开启持久化（AOF 和 RDB 快照都没有开启）')
       expect(fs.existsSync(path.join(dataDir, 'studybot.lock'))).toBe(false)
     } finally {
       await redis.stop()
