@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { normalizeText } from './normalize.ts'
+import { checkPdfExpansion, checkZipExpansion, ExpansionLimitError, expansionReason } from '../util/archive-limits.ts'
 
 /** File extensions the materials folder may hold. */
 export const MATERIAL_EXTENSIONS = ['.txt', '.md', '.docx', '.pdf'] as const
@@ -39,9 +40,12 @@ function readPlain(bytes: Buffer): string {
 async function readDocx(bytes: Buffer): Promise<string> {
   const mammoth = (await import('mammoth')).default
   try {
+    // mammoth holds the whole document in memory: a zip bomb must not reach it
+    await checkZipExpansion(bytes)
     const { value } = await mammoth.extractRawText({ buffer: bytes })
     return value
-  } catch {
+  } catch (err) {
+    if (err instanceof ExpansionLimitError) throw new UnreadableMaterialError(`Word 文件${expansionReason(err)}`)
     throw new UnreadableMaterialError('Word 文件已损坏或不是 .docx 格式')
   }
 }
@@ -50,9 +54,11 @@ async function readPdf(bytes: Buffer): Promise<string> {
   const { extractText, getDocumentProxy } = await import('unpdf')
   let pages: string[]
   try {
+    checkPdfExpansion(bytes)
     const pdf = await getDocumentProxy(new Uint8Array(bytes))
     pages = (await extractText(pdf, { mergePages: false })).text
-  } catch {
+  } catch (err) {
+    if (err instanceof ExpansionLimitError) throw new UnreadableMaterialError(`PDF 文件${expansionReason(err)}`)
     throw new UnreadableMaterialError('PDF 文件已损坏或无法打开')
   }
   const text = pages.join('\n')

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
+import { checkZipExpansion, ExpansionLimitError, expansionReason } from './archive-limits.ts'
 
 /** The file cannot be read as a sheet at all (wrong type, missing, too large, broken); the message is Chinese. */
 export class SheetFileError extends Error {}
@@ -35,8 +36,12 @@ async function xlsxRows(file: string): Promise<SheetRow[]> {
   const { default: ExcelJS } = await import('exceljs')
   const book = new ExcelJS.Workbook()
   try {
-    await book.xlsx.readFile(file)
-  } catch {
+    const bytes = await fs.readFile(file)
+    // exceljs holds every part in memory: a zip bomb must not reach it
+    await checkZipExpansion(bytes)
+    await book.xlsx.load(bytes as never)
+  } catch (err) {
+    if (err instanceof ExpansionLimitError) throw new SheetFileError(`无法读取这个 .xlsx 文件：${expansionReason(err)}`)
     throw new SheetFileError('无法读取这个 .xlsx 文件（是否已损坏，或其实是 .xls 旧格式？请在 Excel 中另存为 .xlsx）')
   }
   const sheet = book.worksheets.find((ws) => ws.rowCount > 0)
