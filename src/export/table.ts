@@ -3,6 +3,8 @@ import type ExcelJS from 'exceljs'
 import { csvField } from './csv.ts'
 import type { ExportFormat } from './export-group.ts'
 import type { Table } from './quiz-tables.ts'
+import { xmlRow } from './xml-text.ts'
+import { openWorkbook } from './xlsx.ts'
 
 /** Written in place of rows when a table is empty. */
 const EMPTY = '（所选范围内没有记录）'
@@ -10,8 +12,8 @@ const EMPTY = '（所选范围内没有记录）'
 /** Add a table as a sheet of a streaming workbook (the reflections export's extra sheets). */
 export function addTableSheet(book: ExcelJS.stream.xlsx.WorkbookWriter, table: Table): void {
   const sheet = book.addWorksheet(table.name)
-  sheet.addRow(table.headers).commit()
-  for (const row of table.rows) sheet.addRow(row).commit()
+  sheet.addRow(xmlRow(table.headers)).commit()
+  for (const row of table.rows) sheet.addRow(xmlRow(row)).commit()
   if (!table.rows.length) sheet.addRow([EMPTY]).commit()
   sheet.commit()
 }
@@ -20,11 +22,9 @@ export function addTableSheet(book: ExcelJS.stream.xlsx.WorkbookWriter, table: T
 export async function writeTable(format: ExportFormat, out: string, table: Table, title: string): Promise<number> {
   switch (format) {
     case 'xlsx': {
-      // exceljs is large; it loads on the first export
-      const { default: ExcelJSModule } = await import('exceljs')
-      const book = new ExcelJSModule.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
+      const { book, guard } = await openWorkbook(out)
       addTableSheet(book, table)
-      await book.commit()
+      await guard(book.commit())
       break
     }
     case 'csv': {

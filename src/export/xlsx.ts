@@ -1,7 +1,10 @@
+import fs from 'node:fs'
 import { once } from 'node:events'
+import type ExcelJS from 'exceljs'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { Reflection } from '../store/reflection-store.ts'
 import { addTableSheet } from './table.ts'
+import { xmlRow } from './xml-text.ts'
 import { EMPTY_MESSAGE, HEADERS, assignmentTitle, createParticipation, toRow, type ExportContext } from './columns.ts'
 
 // Excel refuses cells longer than this
@@ -26,37 +29,57 @@ async function zipCaughtUp(sheetStream: unknown): Promise<void> {
 }
 
 /**
+ * A streaming workbook on `out` whose write errors (a full disk) reject `guard()`ed steps at once:
+ * exceljs only listens for them when it finalizes, so a failed write would otherwise leave the
+ * export waiting for a drain that never comes.
+ */
+export async function openWorkbook(out: string): Promise<{ book: ExcelJS.stream.xlsx.WorkbookWriter; guard<T>(step: Promise<T>): Promise<T> }> {
+  // exceljs is large; it loads on the first export
+  const { default: ExcelJSModule } = await import('exceljs')
+  const file = fs.createWriteStream(out)
+  let failure: Error | undefined
+  const failed = new Promise<never>((_, reject) => file.once('error', (err) => { failure = err; reject(err) }))
+  failed.catch(() => undefined)
+  const book = new ExcelJSModule.stream.xlsx.WorkbookWriter({ stream: file, useStyles: false, useSharedStrings: false })
+  return {
+    book,
+    guard: (step) => {
+      if (failure) return Promise.reject(failure)
+      return Promise.race([step, failed])
+    },
+  }
+}
+
+/**
  * Write a workbook with a 心得 sheet (one row per reflection) and a 参与情况 sheet (member ×
  * assignment), streaming rows to disk so memory stays flat, then the context's other sheets;
  * returns the count of reflections.
  */
 export async function writeXlsx(out: string, reflections: AsyncIterable<Reflection>, ctx: ExportContext): Promise<number> {
-  // exceljs is large; it loads on the first export
-  const { default: ExcelJS } = await import('exceljs')
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false })
+  const { book, guard } = await openWorkbook(out)
   const sheet = book.addWorksheet('心得')
   sheet.addRow([...HEADERS]).commit()
   const participation = createParticipation(ctx)
   let count = 0
   for await (const r of reflections) {
-    sheet.addRow(toRow(r, ctx).map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL) : v))).commit()
+    sheet.addRow(xmlRow(toRow(r, ctx)).map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL) : v))).commit()
     participation.add(r)
-    if (++count % ROWS_PER_CHECK === 0) await zipCaughtUp((sheet as unknown as { stream: unknown }).stream)
+    if (++count % ROWS_PER_CHECK === 0) await guard(zipCaughtUp((sheet as unknown as { stream: unknown }).stream))
   }
   if (!count) sheet.addRow([EMPTY_MESSAGE]).commit()
   sheet.commit()
 
   const grid = book.addWorksheet('参与情况')
   const columns = participation.columns()
-  grid.addRow(['成员', '成员ID', ...columns.map((id) => assignmentTitle(ctx, id)), '提交次数']).commit()
+  grid.addRow(xmlRow(['成员', '成员ID', ...columns.map((id) => assignmentTitle(ctx, id)), '提交次数'])).commit()
   const members = participation.rows()
   for (const m of members) {
     const cells = columns.map((id) => (m.done.has(id) ? '已提交' : ''))
-    grid.addRow([m.name, m.id, ...cells, cells.filter(Boolean).length]).commit()
+    grid.addRow(xmlRow([m.name, m.id, ...cells, cells.filter(Boolean).length])).commit()
   }
   if (!members.length) grid.addRow([EMPTY_MESSAGE]).commit()
   grid.commit()
   for (const table of ctx.sheets ?? []) addTableSheet(book, table)
-  await book.commit()
+  await guard(book.commit())
   return count
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { Logger } from '../log.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
+import { writeFailureOf, type WriteFailure } from '../util/write-failure.ts'
 
 /** One journal line: a submission kept on local disk while Redis was unreachable. */
 const journalEntrySchema = z.object({
@@ -22,7 +23,7 @@ const journalEntrySchema = z.object({
 export type JournalEntry = z.infer<typeof journalEntrySchema>
 
 /** Why an entry could not be journaled: the disk is full, the folder cannot be written, or another I/O error. */
-export type JournalFailure = 'disk-full' | 'not-writable' | 'io'
+export type JournalFailure = WriteFailure
 
 /** Raised by append() when the entry is not safely on disk; nothing of it is left in the journal. */
 export class JournalWriteError extends Error {
@@ -31,12 +32,7 @@ export class JournalWriteError extends Error {
   }
 }
 
-const failureOf = (err: unknown): JournalFailure => {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code
-  if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') return 'disk-full'
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR') return 'not-writable'
-  return 'io'
-}
+const failureOf = (err: unknown): JournalFailure => writeFailureOf(err) ?? 'io'
 
 // Appends and the replay's hand-over (rename) of one journal file never interleave in this process.
 const byFile = createKeyedQueue()

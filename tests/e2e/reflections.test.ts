@@ -9,6 +9,7 @@ import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
 import { withFileSizeLimit } from '../support/disk-full.ts'
+import { readZip } from '../support/zip-bomb.ts'
 import { until } from '../support/until.ts'
 
 const G1 = '第一党支部学习群'
@@ -136,6 +137,35 @@ describe('reflections end to end', () => {
       expect(fs.readFileSync(journal.file, 'utf8')).toBe(before)
     } finally {
       await server.restart()
+      await until(() => h.app.deps.redis.status === 'ready', 'the bot reconnected to Redis')
     }
+  })
+
+  it('exports characters XML forbids as a valid sheet, without them', async () => {
+    const text = `${essay(30, '特殊字符')}\uFFFE\uFFFF\u0001\u0008结尾`
+    expect(body((await h.say('小赵', `#心得 ${text}`))[0])).toContain('已收到小赵的心得')
+    const replies = await h.say('李委员', '#导出 本月')
+    const sent = h.world.puppet.files.get(replies.find((m) => m.file)!.file!)!
+    const sheets = readZip(Buffer.from(sent as Uint8Array)).filter((f) => f.name.startsWith('xl/worksheets/'))
+    expect(sheets.length).toBeGreaterThan(0)
+    for (const sheet of sheets) expect(sheet.data.toString('utf8')).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/)
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(sent as never)
+    const texts = book.getWorksheet('心得')!.getColumn(11).values.map(String)
+    expect(texts).toContain(`${essay(30, '特殊字符')}结尾`)
+  })
+
+  it('refuses #导出 with a date that does not exist, with an example', async () => {
+    const [reply] = await h.say('李委员', '#导出 2026-02-31')
+    expect(body(reply)).toBe('“2026-02-31”不是存在的日期（2026 年 2 月只有 28 天）。可以发送：#导出、#导出 本月、#导出 上月，或 #导出 2026-11-01 2026-11-30')
+    expect(h.sent.at(-1)?.file).toBeFalsy()
+  })
+
+  it('answers #导出 with the disk full in Chinese, leaves no temp file, and stops cleanly', async () => {
+    const exports = path.join(dir, 'data', 'exports')
+    const replies = await withFileSizeLimit(1024, () => h.say('李委员', '#导出'))
+    expect(replies.map(body)).toEqual(['导出失败：服务器磁盘已满，无法生成导出文件。请联系管理员清理磁盘后再试。'])
+    expect(fs.readdirSync(exports)).toEqual([])
+    expect(h.logs.some((l) => l.msg === 'export file not written' && l.failure === 'disk-full')).toBe(true)
   })
 })

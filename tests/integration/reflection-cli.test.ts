@@ -54,4 +54,43 @@ describe('studybot export', () => {
     expect(await run(['--group', '第一党支部学习群', '--format', 'csv', '--out', path.join(dir, 'x.csv'), '--since', '2026-13-45', '--config', cfg], {})).toBe(1)
     expect(stderr.join('')).toContain('--since 应为日期')
   })
+
+  it('refuses a directory, an existing file and a symbolic link as --out, in Chinese, unless --force', async () => {
+    const base = ['--group', '第一党支部学习群', '--config', cfg]
+    const env = { REDIS_URL: server.url }
+    for (const format of ['xlsx', 'csv']) {
+      stderr.length = 0
+      expect(await run([...base, '--format', format, '--out', dir], env)).toBe(1)
+      expect(stderr.join('')).toContain(`--out 应为文件路径，“${dir}”是一个目录。例如：--out ${path.join(dir, `心得汇总.${format}`)}`)
+    }
+    const existing = path.join(dir, 'existing.csv')
+    fs.writeFileSync(existing, 'keep me')
+    stderr.length = 0
+    expect(await run([...base, '--format', 'csv', '--out', existing], env)).toBe(1)
+    expect(stderr.join('')).toContain(`文件“${existing}”已存在，不会覆盖`)
+    expect(fs.readFileSync(existing, 'utf8')).toBe('keep me')
+    expect(await run([...base, '--format', 'csv', '--out', existing, '--force'], env)).toBe(0)
+    expect(fs.readFileSync(existing, 'utf8')).toContain(',小明,m1,')
+
+    const victim = path.join(dir, 'victim.txt')
+    const link = path.join(dir, 'link.xlsx')
+    fs.writeFileSync(victim, 'not yours')
+    fs.symlinkSync(victim, link)
+    stderr.length = 0
+    expect(await run([...base, '--format', 'xlsx', '--out', link], env)).toBe(1)
+    expect(stderr.join('')).toContain(`“${link}”是一个符号链接，不会写入它指向的文件`)
+    // --force replaces the link itself; the file it pointed to is never written
+    expect(await run([...base, '--format', 'xlsx', '--out', link, '--force'], env)).toBe(0)
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(false)
+    expect(fs.readFileSync(victim, 'utf8')).toBe('not yours')
+    // nothing half-written is left next to the outputs
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('refuses a date that does not exist, with an example', async () => {
+    stderr.length = 0
+    expect(await run(['--group', '第一党支部学习群', '--format', 'csv', '--out', path.join(dir, 'feb.csv'), '--since', '2026-02-31', '--config', cfg], { REDIS_URL: server.url })).toBe(1)
+    expect(stderr.join('')).toContain('--since 应为日期 YYYY-MM-DD，例如 2026-11-01（收到“2026-02-31”，这一天不存在：2026 年 2 月只有 28 天）')
+    expect(fs.existsSync(path.join(dir, 'feb.csv'))).toBe(false)
+  })
 })
