@@ -23,8 +23,11 @@ export async function writeCsv(out: string, reflections: AsyncIterable<Reflectio
     }
     if (!count) await write(`${csvField(EMPTY_MESSAGE)}\r\n`)
   } finally {
-    stream.end()
-    await once(stream, 'close')
+    // after a write error (a full disk) the stream is already closed: waiting would never end
+    if (!stream.closed) {
+      stream.end()
+      await once(stream, 'close')
+    }
   }
   return count
 }

@@ -8,6 +8,7 @@ import { createKeys } from '../../src/store/keys.ts'
 import { systemClock } from '../../src/clock.ts'
 import { createReflectionStore } from '../../src/store/reflection-store.ts'
 import { run } from '../../src/cli/export.ts'
+import { withFileSizeLimit } from '../support/disk-full.ts'
 
 describe('studybot export', () => {
   let server: Awaited<ReturnType<typeof startTestRedis>>
@@ -92,5 +93,16 @@ describe('studybot export', () => {
     expect(await run(['--group', '第一党支部学习群', '--format', 'csv', '--out', path.join(dir, 'feb.csv'), '--since', '2026-02-31', '--config', cfg], { REDIS_URL: server.url })).toBe(1)
     expect(stderr.join('')).toContain('--since 应为日期 YYYY-MM-DD，例如 2026-11-01（收到“2026-02-31”，这一天不存在：2026 年 2 月只有 28 天）')
     expect(fs.existsSync(path.join(dir, 'feb.csv'))).toBe(false)
+  })
+
+  it('says in Chinese that the disk is full, and leaves no file behind', async () => {
+    for (const format of ['csv', 'xlsx']) {
+      const out = path.join(dir, `full.${format}`)
+      stderr.length = 0
+      const code = await withFileSizeLimit(64, () => run(['--group', '第一党支部学习群', '--format', format, '--out', out, '--config', cfg], { REDIS_URL: server.url }))
+      expect(code).toBe(1)
+      expect(stderr.join('')).toContain(`导出失败：磁盘已满，无法写入 ${out}。请清理磁盘后再试。`)
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('full.') || f.includes('.full.'))).toEqual([])
+    }
   })
 })
