@@ -42,8 +42,12 @@ export async function startApp(opts: {
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
   /** Serve the web console (default: config.console.enabled; one-shot runs such as `play` pass false). */
   console?: boolean
-  /** Where the operator reads warnings in Chinese (the terminal of `studybot start`); they are logged too. */
-  warnOperator?: (text: string) => void
+  /**
+   * Check Redis persistence at start and on every reconnect, and tell the secretaries when it came
+   * back empty (`studybot start`; not for throwaway runs such as `play`). `warnOperator` is where
+   * the operator reads the Chinese warning (the terminal); it is logged too.
+   */
+  redisWatch?: { warnOperator?: (text: string) => void }
 }): Promise<App> {
   const { deps } = opts
   const { config, log } = deps
@@ -59,8 +63,8 @@ export async function startApp(opts: {
     channels: opts.channels ?? createBroadcastChannels(config, log, () => messenger),
   })
   // Redis without persistence, or come back empty: the operator and the secretaries hear of it
-  const redisWatch = startRedisWatch({
-    deps, messenger, warnOperator: opts.warnOperator,
+  const redisWatch = opts.redisWatch && startRedisWatch({
+    deps, messenger, warnOperator: opts.redisWatch.warnOperator,
     loggedIn: () => (bot.isLoggedIn ? Promise.resolve() : new Promise<void>((resolve) => { bot.once('login', () => resolve()) })),
   })
   const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes), progress: opts.platform?.progress })
@@ -105,7 +109,7 @@ export async function startApp(opts: {
       await outbox.idle()
       await bot.stop()
       await journalReplay.stop()
-      await redisWatch.stop()
+      await redisWatch?.stop()
       deps.library.close()
     },
   }

@@ -20,12 +20,12 @@ export async function startSimulation(o: {
   jobs?: Parameters<typeof startApp>[0]['jobs']
   /** Serve the web console (default: config.console.enabled). */
   console?: boolean
-  /** Where the operator reads warnings (see startApp). */
-  warnOperator?: (text: string) => void
+  /** Watch Redis persistence (see startApp). */
+  redisWatch?: Parameters<typeof startApp>[0]['redisWatch']
 }): Promise<Simulation> {
   const world = createMockWorld(o.deps.config)
   if (o.onSent) world.onSent(o.onSent)
-  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs, console: o.console, warnOperator: o.warnOperator })
+  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs, console: o.console, redisWatch: o.redisWatch })
   world.login()
 
   const nextMessageFrom = (from: string) => new Promise<void>((resolve) => {

@@ -66,11 +66,11 @@ async function runBot(config: Config, log: Logger): Promise<number> {
   let chat: ReturnType<typeof runTerminalChat> | undefined
   if (choice.kind === 'simulator') {
     const { startSimulation } = await simulation!
-    const sim = await startSimulation({ deps, onSent: printSent, warnOperator })
+    const sim = await startSimulation({ deps, onSent: printSent, redisWatch: { warnOperator } })
     app = sim.app
     chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
   } else {
-    app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs, warnOperator })
+    app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs, redisWatch: { warnOperator } })
     // Wechaty reports a puppet that failed to start only as an 'error' event
     const failed = (choice.puppet as { startError?: Error }).startError
     if (failed) {

@@ -23,7 +23,7 @@ describe('Redis persistence at start and on reconnect', () => {
     ]
     for (const c of cases) {
       const server = await startLocalRedis({ dir: path.join(root, c.name), persistent: c.persistent, args: c.args })
-      const h = await startHarness({ redisUrl: server.url })
+      const h = await startHarness({ redisUrl: server.url, redisWatch: true })
       try {
         await until(() => checked(h.logs), `persistence checked (${c.name})`)
         expect({ case: c.name, warned: warned(h.logs) }).toEqual({ case: c.name, warned: c.warns })
@@ -41,7 +41,7 @@ describe('Redis persistence at start and on reconnect', () => {
     const dataDir = path.join(root, 'emptied-data')
     const notices = (sent: SentMessage[]) => sent.filter((m) => m.text.includes('数据已被清空'))
     try {
-      const h = await startHarness({ redisUrl: server.url, config: { dataDir } })
+      const h = await startHarness({ redisUrl: server.url, config: { dataDir }, redisWatch: true })
       try {
         await until(() => checked(h.logs), 'first check')
         // the first start on this Redis only writes the marker
@@ -56,7 +56,7 @@ describe('Redis persistence at start and on reconnect', () => {
       }
       // emptied again while the bot was stopped: the next start on the same data folder finds out
       await server.restart()
-      const next = await startHarness({ redisUrl: server.url, config: { dataDir } })
+      const next = await startHarness({ redisUrl: server.url, config: { dataDir }, redisWatch: true })
       try {
         await until(() => notices(next.sent).length >= 2, 'secretaries told at the next start')
       } finally {

@@ -61,6 +61,8 @@ export async function startHarness(o: {
   keys?: Keys
   library?: MaterialLibrary
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
+  /** Check Redis persistence as `studybot start` does (off by default: test servers keep nothing). */
+  redisWatch?: boolean
 }): Promise<Harness> {
   // each bot gets its own data folder, so no two test processes share a reflection journal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
@@ -71,7 +73,7 @@ export async function startHarness(o: {
   const library = o.library ?? await openLibrary(config, capture.log)
   const { deps, logs } = await testDeps({ config, redis, keys, clock: o.clock, library, capture })
   const sent: SentMessage[] = []
-  const sim = await startSimulation({ deps, jobs: o.jobs, onSent: (m) => sent.push(m) })
+  const sim = await startSimulation({ deps, jobs: o.jobs, onSent: (m) => sent.push(m), redisWatch: o.redisWatch ? {} : undefined })
 
   return {
     app: sim.app, config, world: sim.world, redis, keys, sent, logs,
