@@ -111,7 +111,7 @@ describe('message pipeline', () => {
   })
 
   it('tells the member about a command it does not know', async () => {
-    const [reply] = await h.say('小明', '#签到')
+    const [reply] = await h.say('小明', '#点名')
     expect(reply.text).toContain('#帮助')
   })
 })
