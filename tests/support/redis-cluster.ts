@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connectRedis } from '../../src/store/redis.ts'
+import { until } from './until.ts'
 
 /** A throwaway local Redis Cluster of three masters (no replicas) that this test process started. */
 export interface TestCluster {
@@ -65,13 +66,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     ], { stdio: 'ignore' })
     procs[i] = proc
     killWithParent(proc)
-    for (let t = 0; t < 400; t++) {
-      if (proc.exitCode !== null) throw new Error(`redis-server on port ${ports[i]} exited with code ${proc.exitCode}`)
-      const ok = await connectRedis(`redis://127.0.0.1:${ports[i]}`, { connectTimeoutMs: 500 }).then((r) => { r.disconnect(); return true }, () => false)
-      if (ok) return
-      await sleep(25)
-    }
-    throw new Error(`redis-server on port ${ports[i]} did not answer`)
+    await waitForNode(proc, ports[i])
   }
   const kill = async (i: number) => {
     const proc = procs[i]
@@ -104,18 +99,29 @@ export async function startTestCluster(): Promise<TestCluster> {
 
 /** Wait until every node reports cluster_state:ok (slots assigned and every node reachable). */
 async function waitForClusterOk(ports: number[]): Promise<void> {
-  for (let t = 0; t < 600; t++) {
+  await until(async () => {
     const states = await Promise.all(ports.map(async (p) => {
-      const r = await connectRedis(`redis://127.0.0.1:${p}`, { connectTimeoutMs: 500 }).catch(() => undefined)
+      const r = await connectRedis(`redis://127.0.0.1:${p}`, { connectTimeoutMs: PROBE_CONNECT_MS }).catch(() => undefined)
       if (!r) return false
       try {
         return /cluster_state:ok/.test(await r.call('CLUSTER', 'INFO') as string)
       } finally { r.disconnect() }
     }))
-    if (states.every(Boolean)) return
-    await sleep(50)
-  }
-  throw new Error('cluster did not reach cluster_state:ok')
+    return states.every(Boolean)
+  }, 'cluster_state:ok on every node', NODE_WAIT_MS)
+}
+
+/** A probe's connect limit: generous, since a busy machine may take seconds to accept. */
+const PROBE_CONNECT_MS = 10_000
+/** How long a node may take to answer after its spawn before the test gives up. */
+const NODE_WAIT_MS = 60_000
+
+/** Wait until the redis-server `proc` answers on `port`; fail at once if it exits. */
+async function waitForNode(proc: ChildProcess, port: number): Promise<void> {
+  await until(async () => {
+    if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${proc.exitCode}`)
+    return connectRedis(`redis://127.0.0.1:${port}`, { connectTimeoutMs: PROBE_CONNECT_MS }).then((r) => { r.disconnect(); return true }, () => false)
+  }, `redis-server on port ${port} answering`, NODE_WAIT_MS)
 }
 
 /** A master, one replica and one Sentinel watching them, on free ports; all killed with this process. */
@@ -140,12 +146,7 @@ export async function startTestSentinel(): Promise<TestSentinel> {
     const proc = spawn('redis-server', args, { stdio: 'ignore' })
     procs.push(proc)
     killWithParent(proc)
-    for (let t = 0; t < 400; t++) {
-      if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${proc.exitCode}`)
-      if (await connectRedis(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 500 }).then((r) => { r.disconnect(); return true }, () => false)) return
-      await sleep(25)
-    }
-    throw new Error(`redis-server on port ${port} did not answer`)
+    await waitForNode(proc, port)
   }
   const node = (port: number, extra: string[] = []) => {
     const dir = path.join(root, String(port))
