@@ -207,6 +207,11 @@ async function main(): Promise<void> {
     // only the tuning halves: tune on them; the held-out half is reported by the full run
     console.log('tune', devLine(devQuality(engine, passages, 'tune')))
     console.log('tune', collLine(colloquialQuality(engine, passages, 'tune')))
+    // BENCH_HELD_OUT=1: the held-out halves too, for a report (never for choosing a change)
+    if (process.env.BENCH_HELD_OUT) {
+      console.log('held-out', devLine(devQuality(engine, passages, 'held-out')))
+      console.log('held-out', collLine(colloquialQuality(engine, passages, 'held-out')))
+    }
     if (process.env.BENCH_BASELINE) {
       const base = baseline(passages)
       console.log('reference tune', devLine(devQuality(base, passages, 'tune')))
