@@ -245,10 +245,11 @@ describe('WeCom puppet against the fake server', () => {
 
   it('queues sends over the per-conversation limit instead of dropping them', async () => {
     await fake.close()
-    fake = await startFakeWecom({ botId: BOT.botId, secret: BOT.secret, conversationLimits: [{ count: 3, windowMs: 200 }] })
-    // the puppet paces more strictly than the fake refuses, so a busy machine's jitter cannot
-    // bunch four sends into the fake's window
-    const { bot, privateMessage } = await startBot({ sendLimit: { count: 3, windowMs: 1000 }, retries: 0 })
+    fake = await startFakeWecom({ botId: BOT.botId, secret: BOT.secret, conversationLimits: [{ count: 3, windowMs: 100 }] })
+    // the puppet paces far more strictly than the fake refuses, so a busy machine's jitter (up to
+    // 1.9 s between the puppet's send and the fake's receipt) cannot bunch four sends into the
+    // fake's window
+    const { bot, privateMessage } = await startBot({ sendLimit: { count: 3, windowMs: 2000 }, retries: 0 })
     const { reqId } = await privateMessage('lisi', '请把通知发给我')
     const contact = await bot.Contact.find({ id: 'lisi' })
     await Promise.all(Array.from({ length: 7 }, (_, i) => contact!.say(`第${i + 1}条`)))
