@@ -56,9 +56,39 @@ const TYPE_EVIDENCE: Record<AnswerType, RegExp> = {
   definition: /是|指|即|称为|就是|为/,
 }
 
-/** Whether `text` holds what an answer of `type` needs. */
-export function holdsAnswerType(type: AnswerType, text: string): boolean {
+/** Whether `text` holds what an answer of `type` needs; for a list with a stated size (哪四种), a list of that many items. */
+export function holdsAnswerType(type: AnswerType, text: string, items?: number): boolean {
+  if (type === 'list' && items) return listSizes(text).includes(items)
   return TYPE_EVIDENCE[type].test(text)
+}
+
+const CN_DIGITS: Record<string, number> = { 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 }
+
+/** How many items a question asks for (哪四种, 是哪两类, 哪3个), when it says so. */
+export function askedItems(asked: string): number | undefined {
+  const m = /哪([两二三四五六七八九十]|[2-9])(?:个|种|项|条|样|类|件|句|方面|点|大|位|者)/.exec(asked)
+  if (!m) return undefined
+  return CN_DIGITS[m[1]!] ?? Number(m[1])
+}
+
+/**
+ * Sizes of the lists a text holds: items joined by 、 within a clause (the last one may join two with
+ * 和/及/以及/与), two items joined by 和 alone, or 一是……二是…… / （一）（二）… counted.
+ */
+export function listSizes(text: string): number[] {
+  const sizes: number[] = []
+  for (const clause of text.split(/[，。；：！？\n]/)) {
+    const items = clause.split('、')
+    if (items.length > 1) {
+      const last = items.at(-1)!
+      sizes.push(items.length + (/[^和及与]{2,}(?:和|以及|及|与)[^和及与]{2,}/.test(last) ? 1 : 0))
+    } else if (/[^和及与]{2,}(?:和|以及|及|与)[^和及与]{2,}/.test(clause)) sizes.push(2)
+  }
+  const ordinals = text.match(/[一二三四五六七八九十]是/g)
+  if (ordinals && ordinals.length > 1) sizes.push(ordinals.length)
+  const numbered = text.match(/（[一二三四五六七八九十]+）/g)
+  if (numbered && numbered.length > 1) sizes.push(numbered.length)
+  return sizes
 }
 
 interface Piece { text: string; tokens: Set<string> }
@@ -116,6 +146,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
   const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
   const unknown = terms.unknown ?? 0
+  const items = query.answerType === 'list' ? askedItems(query.asked) : undefined
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   for (const c of candidates) {
     const span = c.parts.map((p) => p.text).join('')
@@ -128,7 +159,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
       }
     }
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
-    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span) : false
+    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items) : false
     const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * span.length / opts.maxChars
     if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { holdsAnswerType } from '../../src/materials/answer-span.ts'
+import { askedItems, holdsAnswerType, listSizes } from '../../src/materials/answer-span.ts'
 import { parseQuestion } from '../../src/materials/question.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { buildSearchIndex } from '../../src/materials/search-index.ts'
@@ -34,6 +34,28 @@ describe('answer sentence', () => {
     expect(holdsAnswerType('list', '听党指挥、能打胜仗、作风优良')).toBe(true)
     expect(holdsAnswerType('procedure', '并报上级党组织批准')).toBe(true)
     expect(holdsAnswerType('duration', '党员有退党的自由。')).toBe(false)
+  })
+
+  it('for a list of a stated size (哪四种), wants a list of that many items', () => {
+    expect(askedItems('“四种危险”是哪四种？')).toBe(4)
+    expect(askedItems('是哪两类性质不一样的矛盾？')).toBe(2)
+    expect(askedItems('有哪些要求？')).toBeUndefined()
+    expect(listSizes('精神懈怠危险、能力不足危险、脱离群众危险、消极腐败危险更加尖锐地摆在全党面前。')).toContain(4)
+    expect(listSizes('反对形式主义、官僚主义、享乐主义和奢靡之风。')).toContain(4)
+    expect(listSizes('严格区分和正确处理敌我矛盾和人民内部矛盾这两类不同性质的矛盾。')).toContain(2)
+    expect(listSizes('一是完善制度，二是加强监督，三是严格执纪。')).toContain(3)
+    // a list of three does not answer 哪四种, any list answers 哪些
+    expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。', 4)).toBe(false)
+    expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。')).toBe(true)
+    expect(holdsAnswerType('list', '精神懈怠危险、能力不足危险、脱离群众危险、消极腐败危险', 4)).toBe(true)
+  })
+
+  it('picks the sentence whose list has as many items as the question asks for', () => {
+    const text = '工作原则包括守正、创新、开放。工作原则的内容是坚持人民至上、坚持自信自立、坚持守正创新、坚持问题导向。'
+    const four = splitPassages('jueding.txt', ['决定', '一、总体要求', text].join('\n'))
+    const hit = buildSearchIndex(four).search(parseQuestion('工作原则是哪四条？'), 1)[0]!
+    expect(hit.span!.text).toBe('工作原则的内容是坚持人民至上、坚持自信自立、坚持守正创新、坚持问题导向。')
+    expect(hit.span!.typeFound).toBe(true)
   })
 
   it('replies with the short answer, the citation and how to see the whole article', () => {
