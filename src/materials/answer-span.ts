@@ -95,7 +95,8 @@ interface Piece { text: string; tokens: Set<string> }
 
 /** A passage cut into the spans an answer can be, each with its terms: the same for every question, so it can be kept. */
 export interface SpanPieces {
-  candidates: { parts: Piece[]; clipped: boolean }[]
+  /** `follow`: for a span that ends by announcing what follows (……下列权利：), the items after it, up to maxChars. */
+  candidates: { parts: Piece[]; clipped: boolean; follow?: string }[]
   /** Every term of the passage. */
   all: Set<string>
 }
@@ -103,15 +104,28 @@ export interface SpanPieces {
 /** Cut a passage into candidate spans: sentences up to `maxChars`, pairs of short neighbours, runs of clauses of longer ones. */
 export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number): SpanPieces {
   const sentences = (text.match(SENTENCE) ?? [text]).map((s) => s.trim()).filter(Boolean)
-  const candidates: { parts: Piece[]; clipped: boolean }[] = []
+  const candidates: SpanPieces['candidates'] = []
   const piece = (s: string): Piece => ({ text: s, tokens: new Set(tokenize(s)) })
   const whole = sentences.map((s) => (s.length <= maxChars ? piece(s) : undefined))
+  // what follows sentence i, for a span announcing a list (……享有下列权利：)
+  const followOf = (i: number) => {
+    let out = ''
+    for (let j = i + 1; j < sentences.length && out.length < maxChars; j++) out += sentences[j]
+    return out.length > maxChars ? `${out.slice(0, maxChars).replace(/[，：、；。]$/, '')}……` : out
+  }
+  const push = (parts: Piece[], clipped: boolean, last: number) => {
+    const end = parts.at(-1)!.text
+    candidates.push(!clipped && /：$/.test(end) && last + 1 < sentences.length ? { parts, clipped, follow: followOf(last) } : { parts, clipped })
+  }
+  // a first line that is the passage's own numbered heading (3.着力提升实际效果。) states the topic, not an answer
+  const heading = sentences.length > 1 && HEADING_LINE.test(sentences[0]!) ? piece(sentences[0]!) : undefined
   sentences.forEach((s, i) => {
     const w = whole[i]
+    if (heading && i === 0) return
     if (w) {
-      candidates.push({ parts: [w], clipped: false })
+      push([w], false, i)
       const next = whole[i + 1]
-      if (next && w.text.length + next.text.length <= maxChars) candidates.push({ parts: [w, next], clipped: false })
+      if (next && w.text.length + next.text.length <= maxChars) push([w, next], false, i + 1)
       return
     }
     const clauses = (s.match(CLAUSE) ?? [s]).map(piece)
@@ -122,14 +136,15 @@ export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number):
         parts.push(clauses[to]!)
         size += clauses[to]!.text.length
       }
-      if (parts.length) candidates.push({ parts, clipped: from + parts.length < clauses.length })
+      if (parts.length) push(parts, from + parts.length < clauses.length, i)
     }
   })
-  const all = new Set<string>()
+  const all = new Set<string>(heading?.tokens)
   for (const c of candidates) for (const p of c.parts) for (const t of p.tokens) all.add(t)
   return { candidates, all }
 }
 
+const HEADING_LINE = /^(?:[0-9]+[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)[^，、；：]{1,24}。?$/
 const SENTENCE = /[^。；！？\n]+[。；！？]?/g
 const CLAUSE = /[^，：、]+[，：、]?/g
 
@@ -148,8 +163,9 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   const unknown = terms.unknown ?? 0
   const items = query.answerType === 'list' ? askedItems(query.asked) : undefined
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
+  let follow: string | undefined
   for (const c of candidates) {
-    const span = c.parts.map((p) => p.text).join('')
+    const own = c.parts.map((p) => p.text).join('')
     const seen = new Set<string>()
     let mass = 0
     for (const p of c.parts) {
@@ -159,10 +175,12 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
       }
     }
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
+    // a span announcing a list (……下列权利：) is answered by the items after it
+    const span = c.follow ? own + c.follow : own
     const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items) : false
-    const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * span.length / opts.maxChars
-    if (score > best.score) best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }
+    const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * own.length / opts.maxChars
+    if (score > best.score) { best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }; follow = c.follow }
   }
-  if (best.clipped) best.text = `${best.text.replace(/[，：、]$/, '')}……`
+  if (best.clipped && !follow) best.text = `${best.text.replace(/[，：、]$/, '')}……`
   return best
 }

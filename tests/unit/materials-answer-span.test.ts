@@ -58,6 +58,21 @@ describe('answer sentence', () => {
     expect(hit.span!.typeFound).toBe(true)
   })
 
+  it('answers with the items when the best sentence only announces them (……享有下列权利：)', () => {
+    const rights = splitPassages('zhangcheng.txt', ['中国共产党章程', '第一章 党员',
+      '第四条 党员享有下列权利：', '（一）参加党的有关会议，阅读党的有关文件，接受党的教育和培训；', '（二）在党的会议上和党报党刊上，参加关于党的政策问题的讨论；'].join('\n'))
+    const hit = buildSearchIndex(rights).search(parseQuestion('党员享有哪些权利？'), 1)[0]!
+    expect(hit.span!.text).toMatch(/^第四条 党员享有下列权利：（一）参加党的有关会议/)
+    expect(hit.span!.text).toContain('（二）')
+  })
+
+  it('does not answer with the numbered heading line that opens a passage', () => {
+    const text = '3.着力提升实际效果。要充分运用新技术新应用，强化互动化传播，让正能量产生大流量。'
+    const part = splitPassages('jueding.txt', ['决定', '五、切实加强组织领导', text].join('\n'))
+    const hit = buildSearchIndex(part).search(parseQuestion('提升实际效果要怎么做？'), 1)[0]!
+    expect(hit.span!.text).toBe('要充分运用新技术新应用，强化互动化传播，让正能量产生大流量。')
+  })
+
   it('replies with the short answer, the citation and how to see the whole article', () => {
     const parsed = parseQuestion('连续多长时间不过组织生活算自行脱党？')
     const answer = extractiveAnswer(parsed, index.search(parsed, 5), { answerChars: 300 })
