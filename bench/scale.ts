@@ -1,10 +1,12 @@
 // npm run bench:scale — issue 15's targets, each next to a baseline measured in the same run:
 // 1. one slot of a '*' schedule to N groups (default 6,000; SCALE_GROUPS) by id and by topic through the real
 //    bot on the mock puppet, pacing 0, vs N raw Redis claim round trips (SET NX PX, one at a time);
-// 2. 60 groups at the default pacing (1 message/s per account) over 2 accounts on 2 instances,
-//    vs one account (PACING_MS scales it);
+// 2. 60 groups (PACED_GROUPS) at the default pacing (1 message/s per account, PACING_MS) over 2
+//    accounts in one process (two Wechaty logins on the mock puppet, `accounts:` in the config), vs
+//    one account through the same bot; and (2i) over 2 instances with one account each;
 // 3. crash drill: two instances (child processes) share a 200-group broadcast, one is SIGKILLed
 //    at a random point and restarted; counts sends per group (REPEAT times, default 20).
+// SCALE_PARTS=2 (or 1,2i,3 …) runs only those parts.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,11 +23,13 @@ import { createDeps } from '../src/deps.ts'
 import { allSchedules } from '../src/schedules/definitions.ts'
 import { startSimulation } from '../src/cli/simulation.ts'
 import type { Messenger } from '../src/bot/messenger.ts'
-import { createSendQueue } from '../src/send/send-queue.ts'
+import { broadcastOverAccounts, broadcastOverInstances } from './scale-accounts.ts'
 
 const N = Number(process.env.SCALE_GROUPS ?? 6000)
 const DRILL_GROUPS = Number(process.env.DRILL_GROUPS ?? 200)
 const REPEAT = Number(process.env.REPEAT ?? 20)
+/** Which parts run: 1 (fan-out), 2 (accounts in one process), 2i (two instances), 3 (crash drill); SCALE_PARTS=2 for one. */
+const PARTS = new Set((process.env.SCALE_PARTS ?? '1,2,2i,3').split(',').map((p) => p.trim()))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-bench-scale-'))
 const server = await startLocalRedis({ dir: path.join(dir, 'redis'), persistent: false })
 const redis = await connectRedis(server.url)
@@ -61,94 +65,74 @@ async function fanOut(by: 'id' | 'topic'): Promise<number> {
   return last - t0
 }
 
-console.log(`1. 一个时间点发往 ${N} 个群（pacing 0，单实例，mock puppet）`)
-const base = await rawClaims('raw')
-console.log(`   基准：${N} 次 Redis 认领往返（SET NX PX，逐个）  ${fmt(base)}`)
-for (const by of ['id', 'topic'] as const) {
-  const t = await fanOut(by)
-  console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t)}  = ${(t / base).toFixed(2)}× 基准（目标 ≤ 3×）`)
-}
-
-// --- 2. two accounts on two instances -------------------------------------------------------
-const PACED = 60
-const paceMs = Number(process.env.PACING_MS ?? 1000)
-/** A messenger paced like an account's outbox (one send per interval, the same send queue), reaching `mine`. */
-function account(mine: Set<string> | undefined, onSent: () => void): Messenger {
-  const queue = createSendQueue({ limit: { count: 1, windowMs: paceMs }, windowOf: () => 'account', clock: { now: () => performance.now() }, retry: { retries: 0, retryBaseMs: 1 } })
-  return {
-    async reaches(g) { return !mine || mine.has(g) },
-    async toGroup(g) { await queue.send(g, async () => { onSent() }) },
-    async toContact() {},
-    async fileToContact() {},
-    async groupMembers() { return [] },
+if (PARTS.has('1')) {
+  console.log(`1. 一个时间点发往 ${N} 个群（pacing 0，单实例，mock puppet）`)
+  const base = await rawClaims('raw')
+  console.log(`   基准：${N} 次 Redis 认领往返（SET NX PX，逐个）  ${fmt(base)}`)
+  for (const by of ['id', 'topic'] as const) {
+    const t = await fanOut(by)
+    console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t)}  = ${(t / base).toFixed(2)}× 基准（目标 ≤ 3×）`)
   }
 }
-async function pacedBroadcast(accounts: 1 | 2): Promise<number> {
-  const groups = Array.from({ length: PACED }, (_, i) => ({ topic: `支部${i}` }))
-  const config = parseConfig({ groups, dataDir: path.join(dir, `paced-${accounts}`), schedules: [{ id: 'all', group: '*', cron: '0 9 29 2 *', kind: 'text', text: '通知' }] }, path.join(dir, 'bench.yaml'), {})
-  const prefix = `paced${accounts}${Date.now()}`
-  let sent = 0
-  let last = 0
-  const onSent = () => { sent++; last = performance.now() }
-  const halves = accounts === 1 ? [undefined] : [0, 1].map((h) => new Set(groups.filter((_g, i) => i % 2 === h).map((g) => g.topic)))
-  const schedulers = await Promise.all(halves.map(async (mine) => {
-    const deps = await createDeps({ config, log, clock: systemClock, redis, keys: createKeys(prefix) })
-    const s = new Scheduler(deps, account(mine, onSent))
-    await s.start()
-    return { s, deps }
-  }))
-  const [def] = await allSchedules(config, schedulers[0].deps.stores.schedules)
-  const t0 = performance.now()
-  await Promise.all(schedulers.map(({ s }) => s.onSlot(def, slot, false)))
-  while (sent < PACED) await sleep(50)
-  for (const { s } of schedulers) await s.stop()
-  return last - t0
+
+// --- 2. two accounts: two Wechaty logins in one process; two instances ----------------------
+if (PARTS.has('2') || PARTS.has('2i')) {
+  const paced = { redis, log, dir, slot, groups: Number(process.env.PACED_GROUPS ?? 60), paceMs: Number(process.env.PACING_MS ?? 1000) }
+  console.log(`2. ${paced.groups} 个群，每个账号每 ${paced.paceMs} ms 发一条（默认节奏）`)
+  if (PARTS.has('2')) {
+    const one = await broadcastOverAccounts(paced, 1)
+    console.log(`   基准：1 个账号（一个进程，真实 Wechaty + mock puppet）：时间点 → 最后一个群  ${fmt(one)}`)
+    const two = await broadcastOverAccounts(paced, 2)
+    console.log(`   2 个账号、同一进程（两个 Wechaty 登录，配置 accounts: 各托管一半的群，各自限速）：${fmt(two)}  = ${(two / one).toFixed(2)}× 单账号（目标 ≤ 0.55×）`)
+  }
+  if (PARTS.has('2i')) {
+    const one = await broadcastOverInstances(paced, 1)
+    const two = await broadcastOverInstances(paced, 2)
+    console.log(`   另：2 个实例、各 1 个账号（调度器 + 发件箱的发送队列，无 Wechaty）：${fmt(two)}  = ${(two / one).toFixed(2)}× 1 个实例（${fmt(one)}）`)
+  }
 }
-console.log(`2. ${PACED} 个群，每个账号每 ${paceMs} ms 发一条（默认节奏）`)
-const one = await pacedBroadcast(1)
-console.log(`   基准：1 个账号、1 个实例：时间点 → 最后一个群  ${fmt(one)}`)
-const two = await pacedBroadcast(2)
-console.log(`   2 个账号、2 个实例（各自托管一半的群，各自限速）：${fmt(two)}  = ${(two / one).toFixed(2)}× 单账号（目标 ≤ 0.55×）`)
 
 // --- 3. crash drill --------------------------------------------------------------------------
-const tsx = path.join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx')
-const instance = (prefix: string, logFile: string, dataDir: string) =>
-  spawn(tsx, [path.join(import.meta.dirname, 'scale-instance.ts'), server.url, prefix, String(DRILL_GROUPS), String(slot), logFile, dataDir], { stdio: ['ignore', 'ignore', 'inherit'] })
-const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)))
+if (PARTS.has('3')) {
+  const tsx = path.join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx')
+  const instance = (prefix: string, logFile: string, dataDir: string) =>
+    spawn(tsx, [path.join(import.meta.dirname, 'scale-instance.ts'), server.url, prefix, String(DRILL_GROUPS), String(slot), logFile, dataDir], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)))
 
-console.log(`3. 崩溃演练：两个实例分担 ${DRILL_GROUPS} 个群的一次广播，随机时刻 SIGKILL 其中一个并立即重启，重复 ${REPEAT} 次`)
-let perfect = 0
-let twice = 0
-let unconfirmedTotal = 0
-let neverTotal = 0
-for (let r = 0; r < REPEAT; r++) {
-  const prefix = `drill${r}${Date.now()}`
-  const logFile = path.join(dir, `platform-${r}.log`)
-  const dataDir = fs.mkdtempSync(path.join(dir, 'drill-'))
-  const a = instance(prefix, logFile, dataDir)
-  const b = instance(prefix, logFile, dataDir)
-  // kill b once the broadcast has begun, at a random point of it
-  const target = Math.floor(Math.random() * DRILL_GROUPS * 0.8)
-  while ((fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').length - 1 : 0) < target) await sleep(5)
-  b.kill('SIGKILL')
-  await exited(b)
-  const restarted = instance(prefix, logFile, dataDir)
-  await Promise.all([exited(a), exited(restarted)])
-  const lines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean)
-  const counts = new Map<string, number>()
-  for (const g of lines) counts.set(g, (counts.get(g) ?? 0) + 1)
-  const dup = [...counts.values()].filter((c) => c > 1).length
-  const never = DRILL_GROUPS - counts.size
-  const deps = await createDeps({ config: parseConfig({ groups: [{ topic: 'x' }], dataDir }, path.join(dataDir, 'x.yaml'), {}), log, redis, keys: createKeys(prefix) })
-  const { done } = await deps.stores.slotWork.results('drill', slot)
-  const unconfirmed = Object.values(done).filter((o) => o.outcome === 'unconfirmed').length
-  twice += dup
-  unconfirmedTotal += unconfirmed
-  neverTotal += never
-  if (dup === 0 && never === 0) perfect++
-  console.log(`   第 ${r + 1} 次：在第 ${target} 条后杀掉；送达 ${counts.size}/${DRILL_GROUPS}，重复 ${dup}，未送达 ${never}，记为未确认 ${unconfirmed}`)
+  console.log(`3. 崩溃演练：两个实例分担 ${DRILL_GROUPS} 个群的一次广播，随机时刻 SIGKILL 其中一个并立即重启，重复 ${REPEAT} 次`)
+  let perfect = 0
+  let twice = 0
+  let unconfirmedTotal = 0
+  let neverTotal = 0
+  for (let r = 0; r < REPEAT; r++) {
+    const prefix = `drill${r}${Date.now()}`
+    const logFile = path.join(dir, `platform-${r}.log`)
+    const dataDir = fs.mkdtempSync(path.join(dir, 'drill-'))
+    const a = instance(prefix, logFile, dataDir)
+    const b = instance(prefix, logFile, dataDir)
+    // kill b once the broadcast has begun, at a random point of it
+    const target = Math.floor(Math.random() * DRILL_GROUPS * 0.8)
+    while ((fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').length - 1 : 0) < target) await sleep(5)
+    b.kill('SIGKILL')
+    await exited(b)
+    const restarted = instance(prefix, logFile, dataDir)
+    await Promise.all([exited(a), exited(restarted)])
+    const lines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean)
+    const counts = new Map<string, number>()
+    for (const g of lines) counts.set(g, (counts.get(g) ?? 0) + 1)
+    const dup = [...counts.values()].filter((c) => c > 1).length
+    const never = DRILL_GROUPS - counts.size
+    const deps = await createDeps({ config: parseConfig({ groups: [{ topic: 'x' }], dataDir }, path.join(dataDir, 'x.yaml'), {}), log, redis, keys: createKeys(prefix) })
+    const { done } = await deps.stores.slotWork.results('drill', slot)
+    const unconfirmed = Object.values(done).filter((o) => o.outcome === 'unconfirmed').length
+    twice += dup
+    unconfirmedTotal += unconfirmed
+    neverTotal += never
+    if (dup === 0 && never === 0) perfect++
+    console.log(`   第 ${r + 1} 次：在第 ${target} 条后杀掉；送达 ${counts.size}/${DRILL_GROUPS}，重复 ${dup}，未送达 ${never}，记为未确认 ${unconfirmed}`)
+  }
+  console.log(`   合计：${perfect}/${REPEAT} 次全部送达且无重复；重复 ${twice} 次；未送达 ${neverTotal} 个群（均记为未确认或失败：${unconfirmedTotal} 个未确认）`)
 }
-console.log(`   合计：${perfect}/${REPEAT} 次全部送达且无重复；重复 ${twice} 次；未送达 ${neverTotal} 个群（均记为未确认或失败：${unconfirmedTotal} 个未确认）`)
 
 redis.disconnect()
 await server.stop()

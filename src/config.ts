@@ -58,7 +58,25 @@ const scheduleSchema = z.strictObject({
   signIn: z.string().regex(/^\d+[dhm]$/, '应为时长，如 2h（小时）或 90m（分钟）').optional(),
 })
 
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, '应为环境变量名（大写字母、数字、下划线）')
+
+/** One bot account of several (`accounts:`): its puppet, the variables holding its secrets, its groups. */
+const accountSchema = z.strictObject({
+  id: z.string().regex(/^[\w-]+$/, '账号 id 只能包含字母、数字、下划线和连字符'),
+  /** mock (the simulator), wecom, or a Wechaty puppet package name. */
+  puppet: z.string().min(1).default('mock'),
+  /** The variable holding this account's Wechaty puppet service token. */
+  token: envName.optional(),
+  /** The variables holding this account's WeCom intelligent-bot id and secret (puppet: wecom). */
+  wecom: z.strictObject({ botId: envName, secret: envName, wsUrl: envName.optional() }).optional(),
+  /** This account's own pause between two sends (default bot.sendIntervalMs). */
+  sendIntervalMs: z.number().int().min(0).optional(),
+  /** Groups this account hosts, by topic or id; a group no account lists goes to the account that sees its room. */
+  groups: z.array(z.string().min(1)).default([]),
+})
+
 const schema = z.strictObject({
+  accounts: z.array(accountSchema).min(1, '至少需要一个账号；只有一个账号时可以不写 accounts').optional(),
   bot: z.strictObject({
     name: z.string().min(1).default('学习助手'),
     puppet: z.string().min(1).optional(),
@@ -154,6 +172,22 @@ export type GroupConfig = Omit<z.infer<typeof groupSchema>, 'secretaries' | 'org
 /** One schedule from the config file. */
 export type ScheduleConfig = z.infer<typeof scheduleSchema>
 
+/**
+ * One bot account with its own puppet, secrets and pacing. Without `accounts:` in the config
+ * there is one, `default`, from bot.puppet and the environment (WECHATY_PUPPET and the rest).
+ */
+export interface AccountConfig {
+  id: string
+  /** mock / wechaty-puppet-mock / none (the simulator), wecom, or a Wechaty puppet package name. */
+  puppet?: string
+  /** This account's pause between two sends. */
+  sendIntervalMs: number
+  /** Keys of the groups the config gives this account. */
+  groups: string[]
+  puppetToken?: string
+  wecom: { botId?: string; secret?: string; wsUrl?: string }
+}
+
 /** Secrets and switches that come only from the environment. */
 export interface Secrets {
   redisUrl?: string
@@ -213,9 +247,11 @@ function redisEnv(env: NodeJS.ProcessEnv, problems: string[]): RedisEnv {
 }
 
 /** The validated, frozen configuration every component receives. */
-export type Config = Omit<Parsed, 'groups' | 'materials' | 'dataDir'> & {
+export type Config = Omit<Parsed, 'groups' | 'materials' | 'dataDir' | 'accounts'> & {
   file: string
   groups: GroupConfig[]
+  /** The bot accounts, at least one (see AccountConfig). */
+  accounts: AccountConfig[]
   /** Absolute path of the materials folder. */
   materials: string
   /** Absolute path of the local data folder (private Redis, journal). */
@@ -294,6 +330,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
     }
   })
   const redis = redisEnv(env, problems)
+  const accounts = accountsOf(loose.accounts, groups, env, problems)
   if (problems.length || !result.success) throw new ConfigError(file, problems)
   const parsed = result.data
   if (parsed.reflections.minChars > parsed.reflections.maxChars) {
@@ -313,6 +350,10 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
   return deepFreeze({
     ...parsed,
     file,
+    accounts: accounts?.map((a) => ({ ...a, sendIntervalMs: a.sendIntervalMs ?? parsed.bot.sendIntervalMs })) ?? [{
+      id: 'default', puppet: secrets.puppet, sendIntervalMs: parsed.bot.sendIntervalMs, groups: [],
+      puppetToken: secrets.puppetToken, wecom: secrets.wecom,
+    }],
     groups: parsed.groups.map((g, i) => ({
       ...g,
       key: groups[i].key,
@@ -322,6 +363,55 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv):
     materials,
     dataDir: path.resolve(base, parsed.dataDir),
     secrets,
+  })
+}
+
+/**
+ * The `accounts:` section resolved: group names to keys, secret variables to their values. Every
+ * problem (a group no one configured, one group on two accounts, a variable not set) is pushed in
+ * Chinese; undefined when the section is absent (one account, as before).
+ */
+function accountsOf(raw: unknown, groups: GroupConfig[], env: NodeJS.ProcessEnv, problems: string[]): Array<Omit<AccountConfig, 'sendIntervalMs'> & { sendIntervalMs?: number }> | undefined {
+  if (!Array.isArray(raw)) return undefined
+  const ids = new Set<string>()
+  const hostOf = new Map<string, { index: number; id: string }>()
+  return raw.map((a: Partial<z.infer<typeof accountSchema>>, i) => {
+    const at = `accounts[${i}]`
+    if (!a || typeof a !== 'object') return { id: `account-${i}`, groups: [], wecom: {} }
+    if (typeof a.id === 'string') {
+      if (ids.has(a.id)) problems.push(`${at}.id：账号 id“${a.id}”重复`)
+      ids.add(a.id)
+    }
+    const secret = (name: string | undefined, what: string): string | undefined => {
+      // a malformed name is reported by the schema
+      if (typeof name !== 'string' || !envName.safeParse(name).success) return undefined
+      const value = env[name]
+      // a problem names the variable, never what it holds
+      if (!value) problems.push(`${at}：环境变量 ${name} 未设置（应为${what}）`)
+      return value || undefined
+    }
+    const puppet = typeof a.puppet === 'string' ? a.puppet : 'mock'
+    if (puppet === 'wecom' && !a.wecom) problems.push(`${at}.wecom：企业微信账号需要 wecom: { botId: 环境变量名, secret: 环境变量名 }（存放该机器人的 Bot ID 和 Secret）`)
+    const keys = (Array.isArray(a.groups) ? a.groups : []).flatMap((name, j) => {
+      if (typeof name !== 'string') return []
+      const g = groups.find((x) => x.key === name || x.topic === name || x.id === name)
+      if (!g) {
+        problems.push(`${at}.groups[${j}]：“${name}”不是已配置的学习群（填群名或群 id）`)
+        return []
+      }
+      const other = hostOf.get(g.key)
+      if (other !== undefined && other.index !== i) problems.push(`${at}.groups[${j}]：群“${name}”已分给账号“${other.id}”，一个群只能由一个账号负责`)
+      hostOf.set(g.key, { index: i, id: String(a.id) })
+      return [g.key]
+    })
+    return {
+      id: String(a.id), puppet, groups: [...new Set(keys)],
+      ...(typeof a.sendIntervalMs === 'number' ? { sendIntervalMs: a.sendIntervalMs } : {}),
+      puppetToken: secret(a.token, '该账号的 Wechaty puppet 服务 token'),
+      wecom: a.wecom && typeof a.wecom === 'object'
+        ? { botId: secret(a.wecom.botId, '该账号的企业微信机器人 Bot ID'), secret: secret(a.wecom.secret, '该账号的企业微信机器人 Secret'), wsUrl: secret(a.wecom.wsUrl, '企业微信长连接地址') }
+        : {},
+    }
   })
 }
 

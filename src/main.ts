@@ -7,6 +7,10 @@ import { createOutbox, type Outbox } from './bot/outbox.ts'
 import { createMessageListener } from './bot/listener.ts'
 import { createWechatyMessenger, type GroupChannels } from './bot/wechaty-messenger.ts'
 import type { Messenger } from './bot/messenger.ts'
+import { createAccountRouter, type Account, type AccountRouter } from './bot/accounts.ts'
+import type { AccountConfig } from './config.ts'
+import type { Clock } from './clock.ts'
+import type { Sleep } from './send/rate-window.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
 import type { PlatformExtras } from './bot/platform.ts'
 import { recordAnswerFeedback } from './bot/answer-feedback.ts'
@@ -15,12 +19,19 @@ import { startRedisWatch } from './bot/redis-watch.ts'
 import { createJobLifecycle, type Job } from './jobs/lifecycle.ts'
 import type { ConsoleServer } from './console/server.ts'
 
-/** A running bot: the Wechaty instance, what it was built from, and how to stop it. */
+/** A running bot: its Wechaty accounts, what they were built from, and how to stop it. */
 export interface App {
+  /** The first (or only) account's Wechaty. */
   bot: Wechaty
   deps: Deps
+  /** Reaches every group through the account hosting it (jobs, console, notices use it). */
   messenger: Messenger
+  /** The first (or only) account's outbox. */
   outbox: Outbox
+  /** Every account, in config order, each with its own Wechaty, outbox and pacing. */
+  accounts: Account[]
+  /** Which account hosts each group. */
+  router: AccountRouter
   /** The web console, when config.console.enabled and its port could be bound. */
   console?: ConsoleServer
   /** Resolves when no message is being handled and nothing is waiting to be sent. */
@@ -29,15 +40,29 @@ export interface App {
   stop(): Promise<void>
 }
 
-/** Wire deps -> bot -> jobs, and start the bot on the given puppet. */
-export async function startApp(opts: {
-  deps: Deps
+/** One account to start: its entry in config.accounts and the puppet chosen for it. */
+export interface AccountStart {
+  account: AccountConfig
   puppet: PuppetInterface | string
   puppetOptions?: Record<string, unknown>
-  /** Group robots and refusal notices; default: from the config's webhooks. */
-  channels?: GroupChannels
   /** What the platform adds (WeCom: longer messages, the thinking frame, answer ratings). */
   platform?: PlatformExtras
+}
+
+/** Wire deps -> bots -> jobs, and start one Wechaty per account. */
+export async function startApp(opts: {
+  deps: Deps
+  /** The puppet of the only account (config.accounts[0]); `accounts` instead starts several. */
+  puppet?: PuppetInterface | string
+  puppetOptions?: Record<string, unknown>
+  /** What the platform adds, for `puppet`. */
+  platform?: PlatformExtras
+  /** Several accounts in this process, one Wechaty each, each paced on its own. */
+  accounts?: AccountStart[]
+  /** The clock and sleep every outbox paces by (tests pass a manual clock); default monotonic time. */
+  pace?: { clock: Clock; sleep: Sleep }
+  /** Group robots and refusal notices; default: from the config's webhooks. */
+  channels?: GroupChannels
   /** Jobs to run while logged in, built from the deps and the messenger. */
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
   /** Serve the web console (default: config.console.enabled; one-shot runs such as `play` pass false). */
@@ -51,40 +76,61 @@ export async function startApp(opts: {
 }): Promise<App> {
   const { deps } = opts
   const { config, log } = deps
+  const starts = opts.accounts ?? [{ account: config.accounts[0], puppet: opts.puppet!, puppetOptions: opts.puppetOptions, platform: opts.platform }]
+  if (!starts.length || starts.some((s) => !s.puppet)) throw new Error('startApp needs a puppet for every account')
+  const several = starts.length > 1
 
   // reflections journaled while Redis was down reach it as soon as it is back
   const journalReplay = startJournalReplay(deps)
-  const bot = WechatyBuilder.build({ puppet: opts.puppet as never, puppetOptions: opts.puppetOptions as never })
-  const outbox = createOutbox({
-    log, intervalMs: config.bot.sendIntervalMs, maxBytes: opts.platform?.maxMessageBytes ?? config.bot.maxMessageBytes, retries: config.bot.sendRetries,
+  let router: AccountRouter | undefined
+  const channels = opts.channels ?? createBroadcastChannels(config, log, () => router!.messenger)
+  const accounts: Account[] = starts.map(({ account, puppet, puppetOptions, platform }) => {
+    const bot = WechatyBuilder.build({ puppet: puppet as never, puppetOptions: puppetOptions as never })
+    const accountLog = several ? log.child({ account: account.id }) : log
+    // each account has its own outbox, so its own rate window: accounts are paced apart
+    const outbox = createOutbox({
+      log: accountLog, intervalMs: account.sendIntervalMs, maxBytes: platform?.maxMessageBytes ?? config.bot.maxMessageBytes,
+      retries: config.bot.sendRetries, clock: opts.pace?.clock, sleep: opts.pace?.sleep,
+    })
+    const messenger = createWechatyMessenger({ bot, config, outbox, log: accountLog, seen: deps.stores.seen, rooms: deps.stores.groupRooms, channels })
+    return { id: account.id, bot, outbox, messenger, groups: account.groups }
   })
-  const messenger = createWechatyMessenger({
-    bot, config, outbox, log, seen: deps.stores.seen, rooms: deps.stores.groupRooms,
-    channels: opts.channels ?? createBroadcastChannels(config, log, () => messenger),
-  })
+  router = createAccountRouter(accounts, log)
+  const { messenger } = router
+  const loggedIn = () => accounts.some((a) => a.bot.isLoggedIn)
   // Redis without persistence, or come back empty: the operator and the secretaries hear of it
   const redisWatch = opts.redisWatch && startRedisWatch({
     deps, messenger, warnOperator: opts.redisWatch.warnOperator,
-    loggedIn: () => (bot.isLoggedIn ? Promise.resolve() : new Promise<void>((resolve) => { bot.once('login', () => resolve()) })),
+    loggedIn: () => (loggedIn() ? Promise.resolve() : new Promise<void>((resolve) => { for (const a of accounts) a.bot.once('login', () => resolve()) })),
   })
-  const listener = createMessageListener({ deps, bot, outbox, messenger, admission, run: compose(routes), progress: opts.platform?.progress })
-  opts.platform?.onAnswerFeedback?.((f) => recordAnswerFeedback(deps, messenger, f)
-    .catch((err: unknown) => log.error({ err, messageId: f.messageId }, 'answer feedback not recorded')))
-  const jobs = createJobLifecycle({ jobs: opts.jobs?.(deps, messenger) ?? [], log, shouldRun: () => bot.isLoggedIn })
+  const run = compose(routes)
+  const listeners = accounts.map((a, i) => {
+    const view = router!.viewOf(a)
+    const { platform } = starts[i]
+    platform?.onAnswerFeedback?.((f) => recordAnswerFeedback(deps, view, f)
+      .catch((err: unknown) => log.error({ err, messageId: f.messageId }, 'answer feedback not recorded')))
+    return createMessageListener({ deps, bot: a.bot, outbox: a.outbox, messenger: view, admission, run, progress: platform?.progress })
+  })
+  // the jobs run while any account is logged in; a group whose account is out is handed over or retried
+  const jobs = createJobLifecycle({ jobs: opts.jobs?.(deps, messenger) ?? [], log, shouldRun: loggedIn })
 
-  // Wechaty's emitter drops async rejections: every listener body catches its own errors.
-  bot.on('message', (m) => listener.onMessage(m))
-  bot.on('login', (user) => {
-    log.info({ user: user.name() }, 'logged in')
-    void jobs.start()
-  })
   let stopping = false
-  bot.on('logout', (user) => {
-    log[stopping ? 'info' : 'warn']({ user: user.name() }, 'logged out')
-    void jobs.stop()
+  accounts.forEach((a, i) => {
+    const { bot } = a
+    const who = several ? { account: a.id } : {}
+    // Wechaty's emitter drops async rejections: every listener body catches its own errors.
+    bot.on('message', (m) => listeners[i].onMessage(m))
+    bot.on('login', (user) => {
+      log.info({ user: user.name(), ...who }, 'logged in')
+      void jobs.start()
+    })
+    bot.on('logout', (user) => {
+      log[stopping ? 'info' : 'warn']({ user: user.name(), ...who }, 'logged out')
+      if (!loggedIn()) void jobs.stop()
+    })
+    bot.on('error', (err) => log.error({ err, ...who }, 'wechaty error'))
   })
-  bot.on('error', (err) => log.error({ err }, 'wechaty error'))
-  await bot.start()
+  for (const a of accounts) await a.bot.start()
   // the bot keeps working without its console (e.g. another instance holds the port on this machine)
   const web = opts.console ?? config.console.enabled
     // Hono and the console's pages load only when it is served
@@ -95,19 +141,19 @@ export async function startApp(opts: {
     : undefined
 
   return {
-    bot, deps, messenger, outbox, console: web,
+    bot: accounts[0].bot, deps, messenger, outbox: accounts[0].outbox, accounts, router, console: web,
     async settled() {
-      await listener.settled()
-      await outbox.idle()
+      for (const l of listeners) await l.settled()
+      for (const a of accounts) await a.outbox.idle()
     },
-    // in order: no new messages, no jobs, nothing left to send, then the bot and what uses Redis
+    // in order: no new messages, no jobs, nothing left to send, then the bots and what uses Redis
     async stop() {
       stopping = true
       await web?.stop()
-      await listener.drain()
+      await Promise.all(listeners.map((l) => l.drain()))
       await jobs.close()
-      await outbox.idle()
-      await bot.stop()
+      await Promise.all(accounts.map((a) => a.outbox.idle()))
+      for (const a of accounts) await a.bot.stop()
       await journalReplay.stop()
       await redisWatch?.stop()
       deps.library.close()

@@ -1,5 +1,5 @@
 import type { PuppetInterface } from 'wechaty-puppet/impls'
-import type { Config } from '../config.ts'
+import type { AccountConfig, Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { PuppetWecom } from '../puppet-wecom/mod.ts'
 import type { PlatformExtras } from './platform.ts'
@@ -12,24 +12,32 @@ export type PuppetChoice =
 /** Raised when the chosen puppet lacks what it needs; the message says what to set, in Chinese. */
 export class PuppetConfigError extends Error {}
 
-/** Pick the puppet from WECHATY_PUPPET or bot.puppet; none (or "mock") means the simulator. The WeCom SDK loads only when chosen. */
-export async function choosePuppet(config: Config, log: Logger): Promise<PuppetChoice> {
-  const name = config.secrets.puppet
-  if (!name || name === 'mock' || name === 'wechaty-puppet-mock') return { kind: 'simulator' }
+/** True when the account runs in the simulator (no puppet, or the mock one). */
+export function isSimulated(account: Pick<AccountConfig, 'puppet'>): boolean {
+  return !account.puppet || account.puppet === 'mock' || account.puppet === 'wechaty-puppet-mock'
+}
+
+/**
+ * Pick an account's puppet (default: the only or first account, from WECHATY_PUPPET or
+ * bot.puppet); none (or "mock") means the simulator. The WeCom SDK loads only when chosen.
+ */
+export async function choosePuppet(config: Config, log: Logger, account: AccountConfig = config.accounts[0]): Promise<PuppetChoice> {
+  const name = account.puppet
+  if (isSimulated(account) || !name) return { kind: 'simulator' }
   if (name === 'wecom') {
-    const { botId, secret, wsUrl } = config.secrets.wecom
+    const { botId, secret, wsUrl } = account.wecom
     if (!botId || !secret) {
       throw new PuppetConfigError('使用企业微信智能机器人需要设置环境变量 WECOM_BOT_ID 和 WECOM_BOT_SECRET（在企业微信管理后台的智能机器人“API 配置”中获取，选择长连接方式）。')
     }
     const { PuppetWecom } = await import('../puppet-wecom/mod.ts')
     const puppet = new PuppetWecom({
-      botId, secret, wsUrl, botName: config.bot.name, members: { ...config.members }, log: log.child({ puppet: 'wecom' }),
+      botId, secret, wsUrl, botName: config.bot.name, members: { ...config.members }, log: log.child({ puppet: 'wecom', account: account.id }),
       welcome: config.wecom.welcome ?? defaultWelcome(config),
     })
     return { kind: 'puppet', name, puppet, platform: wecomPlatform(puppet, config) }
   }
   const options: Record<string, unknown> = {}
-  if (config.secrets.puppetToken) options.token = config.secrets.puppetToken
+  if (account.puppetToken) options.token = account.puppetToken
   return { kind: 'puppet', name, puppet: name, options }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { FileBox, type FileBoxInterface } from 'file-box'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
-import { groupName, personLabel, type Config } from '../config.ts'
+import { groupName, personLabel, type Config, type GroupConfig } from '../config.ts'
 
 /** One message the bot sent, as the simulator and `studybot play` print it. */
 export interface SentMessage {
@@ -11,6 +11,8 @@ export interface SentMessage {
   text: string
   mentions: string[]
   file: string | null
+  /** The account that sent it, when the config has `accounts:`. */
+  account?: string
 }
 
 /** The mock puppet with the bot's outgoing messages reported as SentMessage events. */
@@ -18,6 +20,8 @@ class RecordingPuppet extends PuppetMock {
   readonly sent = new EventEmitter()
   /** Contents of the files the bot sent, by file name (tests read exports back from here). */
   readonly files = new Map<string, Buffer>()
+  /** Set on the messages of one of several accounts. */
+  account?: string
 
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     await super.messageSendText(conversationId, text)
@@ -41,23 +45,27 @@ class RecordingPuppet extends PuppetMock {
       text: m.text,
       mentions: m.mentions.map(name),
       file: m.file,
+      ...(this.account ? { account: this.account } : {}),
     }
   }
 }
 
 /**
  * A simulated WeChat: each configured group is a room, the configured secretaries and
- * organizers exist from the start, and other members are created on first use.
+ * organizers exist from the start, and other members are created on first use. With
+ * `account`, the world of one of several accounts: only the rooms of `account.groups`.
  */
-export function createMockWorld(config: Config) {
+export function createMockWorld(config: Config, account?: { id: string; groups: readonly GroupConfig[] }) {
+  const groups = account?.groups ?? config.groups
   const mocker = new mock.Mocker()
   const puppet = new RecordingPuppet({ mocker })
+  puppet.account = account?.id
   // ids derive from names, so a member keeps their id (and their reflections) across restarts
-  const botUser = mocker.createContact({ id: stableId('bot', config.bot.name), name: config.bot.name })
+  const botUser = mocker.createContact({ id: stableId('bot', account ? `${config.bot.name}:${account.id}` : config.bot.name), name: config.bot.name })
   // by display name; configured secretaries and organizers keep the ids the config gives them
   const people = new Map<string, mock.ContactMock>()
   const byId = new Map<string, mock.ContactMock>()
-  const rooms = config.groups.map((g) => mocker.createRoom({
+  const rooms = groups.map((g) => mocker.createRoom({
     id: g.id ? (g.id.includes('@') ? g.id : `${g.id}@chatroom`) : `${stableId('room', g.topic!)}@chatroom`,
     topic: groupName(g),
     memberIdList: [botUser.id],
@@ -79,7 +87,7 @@ export function createMockWorld(config: Config) {
     }
     return c
   }
-  for (const g of config.groups) {
+  for (const g of groups) {
     for (const p of [...g.secretaries, ...g.organizers]) {
       if (!p.id || byId.has(p.id)) continue
       const label = personLabel(p)
@@ -96,6 +104,8 @@ export function createMockWorld(config: Config) {
   return {
     mocker,
     puppet,
+    /** The configured groups this world has rooms for. */
+    groups,
     botUser,
     rooms,
     member,
@@ -113,7 +123,7 @@ export function createMockWorld(config: Config) {
       who.say(said, o.mention ? [botUser] : []).to(roomByTopic(o.room))
     },
     /** Each configured group with the ids and names of the people in its room (not the bot). */
-    roster: () => config.groups.map((group, i) => ({
+    roster: () => groups.map((group, i) => ({
       group,
       people: rooms[i].payload.memberIdList.filter((id) => id !== botUser.id).map((id) => ({ id, name: mocker.contactPayload(id).name })),
     })),
@@ -122,6 +132,17 @@ export function createMockWorld(config: Config) {
       puppet.sent.on('sent', listener)
     },
   }
+}
+
+/**
+ * The groups an account's simulated world has rooms for: those the config lists under it, and
+ * the unlisted ones in the worlds of accounts that list none (the first account's when every
+ * account lists some), so "the account that sees the room" can be tried in the simulator.
+ */
+export function simulatedGroupsOf(config: Config, index: number): GroupConfig[] {
+  const listed = new Set(config.accounts.flatMap((a) => a.groups))
+  const takesUnlisted = config.accounts[index].groups.length === 0 || (index === 0 && config.accounts.every((a) => a.groups.length > 0))
+  return config.groups.filter((g) => config.accounts[index].groups.includes(g.key) || (takesUnlisted && !listed.has(g.key)))
 }
 
 function stableId(kind: string, name: string): string {

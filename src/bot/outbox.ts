@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import type { FileBoxInterface } from 'file-box'
 import type { Contact, Room } from 'wechaty'
 import type { Logger } from '../log.ts'
+import type { Clock } from '../clock.ts'
 import { SendError } from '../send/send-error.ts'
 import { createSendQueue } from '../send/send-queue.ts'
 import type { Sleep } from '../send/rate-window.ts'
@@ -20,6 +21,8 @@ export interface OutboxOptions {
   retryBaseMs?: number
   /** Waits between attempts and for the pace (tests pass one they control). */
   sleep?: Sleep
+  /** What the pace is measured by (default monotonic time; tests pass a manual clock with their sleep). */
+  clock?: Clock
   /** Messages (parts of split texts) one conversation may have waiting; more are refused. */
   maxQueued?: number
 }
@@ -41,7 +44,7 @@ export function createOutbox(opts: OutboxOptions) {
   const queue = createSendQueue({
     limit: { count: 1, windowMs: opts.intervalMs },
     windowOf: () => 'account',
-    clock: monotonic,
+    clock: opts.clock ?? monotonic,
     sleep: opts.sleep,
     retry: { retries: opts.retries, retryBaseMs: opts.retryBaseMs ?? 500 },
   })

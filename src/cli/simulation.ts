@@ -1,19 +1,35 @@
 import type { Message } from 'wechaty'
 import type { Deps } from '../deps.ts'
 import { startApp, type App } from '../main.ts'
-import { createMockWorld, type MockWorld, type SentMessage } from '../bot/mock-world.ts'
+import { createMockWorld, simulatedGroupsOf, type MockWorld, type SentMessage } from '../bot/mock-world.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
+
+/** What a simulated member says: where (a room, first by default, or privately), and to which account. */
+export interface SayOptions {
+  room?: string
+  mention?: boolean
+  private?: boolean
+  id?: string
+  /** Privately: the account spoken to (default the first). A room is in its account's world. */
+  account?: string
+}
 
 /** The bot running on the mock puppet, as the simulator, `studybot play` and e2e tests use it. */
 export interface Simulation {
   app: App
+  /** The first (or only) account's world. */
   world: MockWorld
+  /** Each account's world by account id (one entry without `accounts:`). */
+  worlds: Map<string, MockWorld>
   /** Say something and wait until the bot has handled it and sent every reply. */
-  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean; id?: string }): Promise<void>
+  say(from: string, text: string, o?: SayOptions): Promise<void>
   stop(): Promise<void>
 }
 
-/** Start the real bot on wechaty-puppet-mock with every configured group as a room. */
+/**
+ * Start the real bot on wechaty-puppet-mock with every configured group as a room; with
+ * `accounts:`, one mock puppet (one Wechaty) per account, each with its own rooms.
+ */
 export async function startSimulation(o: {
   deps: Deps
   onSent?: (m: SentMessage) => void
@@ -22,27 +38,41 @@ export async function startSimulation(o: {
   console?: boolean
   /** Watch Redis persistence (see startApp). */
   redisWatch?: Parameters<typeof startApp>[0]['redisWatch']
+  /** Pace the outboxes by a manual clock (see startApp). */
+  pace?: Parameters<typeof startApp>[0]['pace']
 }): Promise<Simulation> {
-  const world = createMockWorld(o.deps.config)
-  if (o.onSent) world.onSent(o.onSent)
-  const app = await startApp({ deps: o.deps, puppet: world.puppet, jobs: o.jobs ?? defaultJobs, console: o.console, redisWatch: o.redisWatch })
-  world.login()
+  const { config } = o.deps
+  const several = config.accounts.length > 1
+  const worlds = new Map(config.accounts.map((a, i) => [a.id, createMockWorld(config, several ? { id: a.id, groups: simulatedGroupsOf(config, i) } : undefined)]))
+  if (o.onSent) for (const w of worlds.values()) w.onSent(o.onSent)
+  const app = await startApp({
+    deps: o.deps, accounts: config.accounts.map((account) => ({ account, puppet: worlds.get(account.id)!.puppet })),
+    jobs: o.jobs ?? defaultJobs, console: o.console, redisWatch: o.redisWatch, pace: o.pace,
+  })
+  for (const w of worlds.values()) w.login()
+  const world = worlds.get(config.accounts[0].id)!
 
   const nextMessageFrom = (from: string) => new Promise<void>((resolve) => {
+    const bots = app.accounts.map((a) => a.bot)
     const listener = (m: Message) => {
       if (m.self() || m.talker().name() !== from) return
-      app.bot.off('message', listener)
+      for (const bot of bots) bot.off('message', listener)
       resolve()
     }
-    app.bot.on('message', listener)
+    for (const bot of bots) bot.on('message', listener)
   })
+  const worldOf = (opts: SayOptions): MockWorld => {
+    if (opts.private || opts.room === undefined) return opts.account ? worlds.get(opts.account) ?? world : world
+    return [...worlds.values()].find((w) => w.groups.some((g) => (g.topic ?? g.key) === opts.room)) ?? world
+  }
 
   return {
     app,
     world,
+    worlds,
     async say(from, text, opts = {}) {
       const received = nextMessageFrom(from)
-      world.say(from, text, opts)
+      worldOf(opts).say(from, text, opts)
       await received
       await app.settled()
     },

@@ -4,7 +4,7 @@ import { groupName, personLabel, type Config } from '../config.ts'
 import { startApp, type App } from '../main.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
-import { choosePuppet, PuppetConfigError } from '../bot/choose-puppet.ts'
+import { choosePuppet, isSimulated, PuppetConfigError, type PuppetChoice } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, lockDataDir, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
@@ -20,12 +20,12 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return runCommand(async () => {
     const { values } = parseCliArgs(argv, {})
     const config = loadCliConfig(values.config, env)
-    const simulator = !config.secrets.puppet || config.secrets.puppet === 'mock'
+    const simulator = config.accounts.every(isSimulated)
     // in the simulator the terminal is the chat, so logs stay quiet unless asked for
     const log = createLogger({ level: env.LOG_LEVEL ?? (simulator ? 'warn' : 'info'), fd: simulator ? 2 : 1 })
     // roles are granted by id only: say which entries grant nothing (only WeCom names come from the config)
     const nameOnly = nameOnlyRoles(config)
-    for (const r of nameOnly) process.stderr.write(`${nameOnlyRoleWarning(r, config.secrets.puppet !== 'wecom')}\n`)
+    for (const r of nameOnly) process.stderr.write(`${nameOnlyRoleWarning(r, !config.accounts.some((a) => a.puppet === 'wecom'))}\n`)
     if (nameOnly.length) log.warn({ entries: nameOnly.map((r) => ({ group: r.group.key, role: r.role, entry: r.entry })) }, 'role entries without an id grant nothing')
     // one process per data folder: its journal and private Redis are this process's alone
     const lock = lockDataDir(config, log)
@@ -40,13 +40,17 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 const warnOperator = (text: string) => { process.stderr.write(`${text}\n`) }
 
 async function runBot(config: Config, log: Logger): Promise<number> {
-  let choice: Awaited<ReturnType<typeof choosePuppet>>
+  if (!config.accounts.every(isSimulated) && config.accounts.some(isSimulated)) {
+    throw new UsageError('accounts 中的账号不能混用模拟器（puppet: mock）和真实账号：要么全部写真实的 puppet，要么全部用模拟器。')
+  }
+  let choices: PuppetChoice[]
   try {
-    choice = await choosePuppet(config, log)
+    choices = await Promise.all(config.accounts.map((account) => choosePuppet(config, log, account)))
   } catch (err) {
     if (err instanceof PuppetConfigError) throw new UsageError(err.message)
     throw err
   }
+  const choice = choices[0]
   // listen for signals from the start: a SIGTERM that arrives while the bot starts (or while
   // the index builds) must still stop it gracefully, not kill it with the default action
   let shutdown!: (signal: string) => void
@@ -70,18 +74,19 @@ async function runBot(config: Config, log: Logger): Promise<number> {
     app = sim.app
     chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
   } else {
-    app = await startApp({ deps, puppet: choice.puppet, puppetOptions: choice.options, platform: choice.platform, jobs: defaultJobs, redisWatch: { warnOperator } })
+    const accounts = choices.flatMap((c, i) => (c.kind === 'puppet' ? [{ account: config.accounts[i], puppet: c.puppet, puppetOptions: c.options, platform: c.platform }] : []))
+    app = await startApp({ deps, accounts, jobs: defaultJobs, redisWatch: { warnOperator } })
     // Wechaty reports a puppet that failed to start only as an 'error' event
-    const failed = (choice.puppet as { startError?: Error }).startError
+    const failed = accounts.map((a) => (a.puppet as { startError?: Error }).startError).find(Boolean)
     if (failed) {
       await app.stop().catch((err: unknown) => log.warn({ err }, 'bot not stopped cleanly after its puppet failed to start'))
       await close()
       throw new UsageError(failed.message)
     }
-    log.info({ puppet: choice.name }, 'bot started')
+    log.info({ puppets: choices.map((c, i) => ({ account: config.accounts[i].id, puppet: c.kind === 'puppet' ? c.name : 'mock' })) }, 'bot started')
     // branches differ: unusual 三会一课 frequencies are pointed out, never refused
     for (const warning of meetingFrequencyWarnings(config, deps.clock.now())) process.stderr.write(`提示：${warning}（仅提醒，不影响运行）\n`)
-    if (choice.name === 'wecom') {
+    if (choices.some((c) => c.kind === 'puppet' && c.name === 'wecom')) {
       const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
       for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)
       if (quiet.length) log.warn({ groups: quiet.map((g) => g.key) }, 'groups with schedules but no group robot webhook')

@@ -13,7 +13,7 @@ import type { Deps } from '../../src/deps.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
 import type { MaterialLibrary } from '../../src/materials/types.ts'
 import { openLibrary } from '../../src/cli/library.ts'
-import { startSimulation } from '../../src/cli/simulation.ts'
+import { startSimulation, type SayOptions } from '../../src/cli/simulation.ts'
 import { captureLog, testDeps, type LogLine } from './deps.ts'
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..')
@@ -38,6 +38,8 @@ export interface Harness {
   app: App
   config: Config
   world: MockWorld
+  /** Each account's world by account id (one without `accounts:`). */
+  worlds: Map<string, MockWorld>
   redis: Redis
   keys: Keys
   /** Everything the bot has sent so far, in order. */
@@ -45,7 +47,7 @@ export interface Harness {
   /** Log lines (parsed JSON) written so far. */
   logs: LogLine[]
   /** Say something and wait until the bot has handled it and sent every reply; returns the replies. */
-  say(from: string, text: string, o?: { room?: string; mention?: boolean; private?: boolean; id?: string }): Promise<SentMessage[]>
+  say(from: string, text: string, o?: SayOptions): Promise<SentMessage[]>
   /** Wait until the bot has sent a message matching `pred` (for scheduled jobs). */
   waitForSent(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>
   stop(): Promise<void>
@@ -63,6 +65,8 @@ export async function startHarness(o: {
   jobs?: (deps: Deps, messenger: Messenger) => Job[]
   /** Check Redis persistence as `studybot start` does (off by default: test servers keep nothing). */
   redisWatch?: boolean
+  /** Pace the outboxes by a manual clock (see startApp). */
+  pace?: { clock: Clock; sleep: (ms: number) => Promise<void> }
 }): Promise<Harness> {
   // each bot gets its own data folder, so no two test processes share a reflection journal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
@@ -73,10 +77,10 @@ export async function startHarness(o: {
   const library = o.library ?? await openLibrary(config, capture.log)
   const { deps, logs } = await testDeps({ config, redis, keys, clock: o.clock, library, capture })
   const sent: SentMessage[] = []
-  const sim = await startSimulation({ deps, jobs: o.jobs, onSent: (m) => sent.push(m), redisWatch: o.redisWatch ? {} : undefined })
+  const sim = await startSimulation({ deps, jobs: o.jobs, onSent: (m) => sent.push(m), redisWatch: o.redisWatch ? {} : undefined, pace: o.pace })
 
   return {
-    app: sim.app, config, world: sim.world, redis, keys, sent, logs,
+    app: sim.app, config, world: sim.world, worlds: sim.worlds, redis, keys, sent, logs,
     async say(from, text, opts = {}) {
       const before = sent.length
       await sim.say(from, text, opts)

@@ -67,6 +67,48 @@ describe('config', () => {
     expect(list.join('\n')).toMatch(/HOOK_B/)
   })
 
+  it('without accounts: one account from bot.puppet and the environment, paced by bot.sendIntervalMs', () => {
+    const config = parseConfig({ ...good, bot: { puppet: 'wecom', sendIntervalMs: 700 } }, file, { WECOM_BOT_ID: 'id1', WECOM_BOT_SECRET: 's1' })
+    expect(config.accounts).toEqual([{ id: 'default', puppet: 'wecom', sendIntervalMs: 700, groups: [], wecom: { botId: 'id1', secret: 's1' } }])
+  })
+
+  it('reads accounts: their groups by topic or id as keys, their secrets from the variables they name, their own pacing', () => {
+    const config = parseConfig({
+      bot: { sendIntervalMs: 1200 },
+      groups: [{ topic: '一支部' }, { id: 'room2@chatroom', topic: '二支部' }, { topic: '三支部' }],
+      accounts: [
+        { id: 'east', puppet: 'wecom', wecom: { botId: 'EAST_ID', secret: 'EAST_SECRET' }, groups: ['一支部', 'room2@chatroom'] },
+        { id: 'west', puppet: 'wechaty-puppet-service', token: 'WEST_TOKEN', sendIntervalMs: 500 },
+      ],
+    }, file, { EAST_ID: 'e1', EAST_SECRET: 'es', WEST_TOKEN: 'wt' })
+    expect(config.accounts).toEqual([
+      { id: 'east', puppet: 'wecom', groups: ['一支部', 'room2@chatroom'], sendIntervalMs: 1200, wecom: { botId: 'e1', secret: 'es' } },
+      { id: 'west', puppet: 'wechaty-puppet-service', groups: [], sendIntervalMs: 500, puppetToken: 'wt', wecom: {} },
+    ])
+  })
+
+  it('says in Chinese what is wrong with accounts, naming variables but never their values', () => {
+    const list = problems({
+      groups: [{ topic: '一支部' }, { topic: '二支部' }],
+      accounts: [
+        { id: 'east', puppet: 'wecom', groups: ['一支部', '不存在的群'] },
+        { id: 'east', token: 'WEST_TOKEN', groups: ['一支部'] },
+        { id: 'bad id', puppet: 'wecom', wecom: { botId: 'ID_VAR', secret: 'lower' }, group: [] },
+      ],
+    }, { ID_VAR: 'secret-value' })
+    const joined = list.join('\n')
+    expect(joined).toMatch(/accounts\[0\]\.wecom：企业微信账号需要/)
+    expect(joined).toMatch(/accounts\[0\]\.groups\[1\]：“不存在的群”不是已配置的学习群/)
+    expect(joined).toMatch(/accounts\[1\]\.id：账号 id“east”重复/)
+    expect(joined).toMatch(/accounts\[1\]：环境变量 WEST_TOKEN 未设置/)
+    expect(joined).toMatch(/accounts\[1\]\.groups\[0\]：群“一支部”已分给账号“east”/)
+    expect(joined).toMatch(/accounts\[2\]\.id：账号 id 只能包含/)
+    expect(joined).toMatch(/accounts\[2\]\.wecom\.secret：应为环境变量名/)
+    expect(joined).toMatch(/accounts\[2\]：未知的配置项 “group”/)
+    expect(joined).not.toContain('secret-value')
+    expect(problems({ ...good, accounts: [] }).join('\n')).toMatch(/accounts：至少需要一个账号/)
+  })
+
   it('reports an unreadable file and bad YAML', () => {
     expect(() => loadConfig('/nonexistent/studybot.yaml', {})).toThrow(/找不到配置文件/)
     fs.writeFileSync(file, 'groups: [\n  - topic: :')
