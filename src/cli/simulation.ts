@@ -10,7 +10,7 @@ export interface SayOptions {
   mention?: boolean
   private?: boolean
   id?: string
-  /** Privately: the account spoken to (default the first). A room is in its account's world. */
+  /** The account whose world it is said in (default: privately the first, in a room the first world that has it). */
   account?: string
 }
 
@@ -62,7 +62,8 @@ export async function startSimulation(o: {
     for (const bot of bots) bot.on('message', listener)
   })
   const worldOf = (opts: SayOptions): MockWorld => {
-    if (opts.private || opts.room === undefined) return opts.account ? worlds.get(opts.account) ?? world : world
+    if (opts.account) return worlds.get(opts.account) ?? world
+    if (opts.private || opts.room === undefined) return world
     return [...worlds.values()].find((w) => w.groups.some((g) => (g.topic ?? g.key) === opts.room)) ?? world
   }
 

@@ -165,7 +165,7 @@ function runTerminalChat(config: Config, sim: Simulation, log: Logger, consoleIn
     if (text === '/private') { room = undefined; return done() }
     if (text === '/ids') {
       // after the lines typed before it, so everyone who spoke is listed
-      void lines.run('terminal', async () => { process.stdout.write(`${idLines(config, sim.world.roster()).join('\n')}\n`) }).finally(done)
+      void lines.run('terminal', async () => { process.stdout.write(`${idLines(config, [...sim.worlds.values()].flatMap((w) => w.roster())).join('\n')}\n`) }).finally(done)
       return
     }
     if (text.startsWith('/room')) {

@@ -86,6 +86,38 @@ describe('two bot accounts in one process', () => {
   })
 })
 
+describe('two accounts in the same room', () => {
+  let h: Harness
+  let messenger: Messenger | undefined
+  beforeAll(async () => {
+    h = await startHarness({
+      redisUrl: server.url,
+      config: {
+        dataDir: tempDir('e2e-accounts-shared'),
+        // b and c list no groups, so both simulated worlds have the second group's room
+        accounts: [{ id: 'a', groups: [G1] }, { id: 'b' }, { id: 'c' }],
+        schedules: [notice],
+      },
+      jobs: (_deps, m) => { messenger = m; return [] },
+    })
+    await until(() => messenger !== undefined, 'the jobs to get their messenger')
+  })
+  afterAll(async () => { await h?.stop() })
+
+  it('answers only through the first account that sees the room, and broadcasts there once', async () => {
+    expect(h.worlds.get('c')!.groups.map((g) => g.topic)).toEqual([G2])
+    expect(await h.say('小刚', '预备党员的预备期是多久？', { room: G2, mention: true, account: 'c' })).toEqual([])
+    const [reply] = await h.say('小刚', '预备党员的预备期是多久？', { room: G2, mention: true, account: 'b' })
+    expect(reply).toMatchObject({ room: G2, account: 'b' })
+    const before = h.sent.length
+    await fireNotice(h, messenger!)
+    await until(() => h.sent.slice(before).filter((m) => m.text.includes('本周学习安排')).length >= 2, 'the notice in both groups')
+    await h.app.settled()
+    const sent = h.sent.slice(before).filter((m) => m.text.includes('本周学习安排'))
+    expect(sent.map((m) => [m.room, m.account]).sort()).toEqual([[G1, 'a'], [G2, 'b']])
+  })
+})
+
 describe('pacing per account', () => {
   it('paces each account on its own: at 1 message/s, two accounts send two groups at once and two more a second later', async () => {
     // a manual clock for the outboxes' pace: a send waits until the test moves time on
