@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { allSchedules } from '../../src/schedules/definitions.ts'
-import type { Messenger } from '../../src/bot/messenger.ts'
 import type { SentMessage } from '../../src/bot/mock-world.ts'
 import { baseConfig, startHarness, type Harness } from '../support/harness.ts'
 import { tempDir } from '../support/temp-dir.ts'
@@ -23,26 +22,33 @@ afterAll(async () => {
 })
 
 /** Fire the notice's slot once, as the cron task would, through the messenger the bot's jobs get. */
-async function fireNotice(h: Harness, messenger: Messenger): Promise<void> {
+async function fireNotice(h: Harness): Promise<void> {
   const [def] = (await allSchedules(h.config, h.app.deps.stores.schedules)).filter((d) => d.id === 'notice')
-  await new Scheduler(h.app.deps, messenger).onSlot(def, slot, false)
+  await new Scheduler(h.app.deps, h.app.messenger).onSlot(def, slot, false)
 }
+
+/** Fire the notice and wait for it in both groups: each group's room and the account that sent it there. */
+async function broadcastOnce(h: Harness): Promise<Array<[string | null, string | undefined]>> {
+  const notices = (from: number) => h.sent.slice(from).filter((m) => m.text.includes('本周学习安排'))
+  const before = h.sent.length
+  await fireNotice(h)
+  await until(() => notices(before).length >= 2, 'the notice in both groups')
+  await h.app.settled()
+  return notices(before).map((m): [string | null, string | undefined] => [m.room, m.account]).sort()
+}
+
+/** The bot with these accounts over the two base groups, the notice schedule and no jobs running. */
+const startAccounts = (dir: string, accounts: unknown[]) => startHarness({
+  redisUrl: server.url,
+  config: { dataDir: tempDir(dir), accounts, schedules: [notice] },
+  jobs: () => [],
+})
 
 describe('two bot accounts in one process', () => {
   let h: Harness
-  let messenger: Messenger | undefined
   beforeAll(async () => {
-    h = await startHarness({
-      redisUrl: server.url,
-      config: {
-        dataDir: tempDir('e2e-accounts-data'),
-        // a lists the first group; b lists none and hosts the second because it sees its room
-        accounts: [{ id: 'a', groups: [G1] }, { id: 'b' }],
-        schedules: [notice],
-      },
-      jobs: (_deps, m) => { messenger = m; return [] },
-    })
-    await until(() => messenger !== undefined, 'the jobs to get their messenger')
+    // a lists the first group; b lists none and hosts the second because it sees its room
+    h = await startAccounts('e2e-accounts-data', [{ id: 'a', groups: [G1] }, { id: 'b' }])
   })
   afterAll(async () => { await h?.stop() })
 
@@ -77,30 +83,15 @@ describe('two bot accounts in one process', () => {
   })
 
   it('sends a broadcast to every group through the account hosting it', async () => {
-    const before = h.sent.length
-    await fireNotice(h, messenger!)
-    await until(() => h.sent.slice(before).filter((m) => m.text.includes('本周学习安排')).length >= 2, 'the notice in both groups')
-    await h.app.settled()
-    const sent = h.sent.slice(before).filter((m) => m.text.includes('本周学习安排'))
-    expect(sent.map((m) => [m.room, m.account]).sort()).toEqual([[G1, 'a'], [G2, 'b']])
+    expect(await broadcastOnce(h)).toEqual([[G1, 'a'], [G2, 'b']])
   })
 })
 
 describe('two accounts in the same room', () => {
   let h: Harness
-  let messenger: Messenger | undefined
   beforeAll(async () => {
-    h = await startHarness({
-      redisUrl: server.url,
-      config: {
-        dataDir: tempDir('e2e-accounts-shared'),
-        // b and c list no groups, so both simulated worlds have the second group's room
-        accounts: [{ id: 'a', groups: [G1] }, { id: 'b' }, { id: 'c' }],
-        schedules: [notice],
-      },
-      jobs: (_deps, m) => { messenger = m; return [] },
-    })
-    await until(() => messenger !== undefined, 'the jobs to get their messenger')
+    // b and c list no groups, so both simulated worlds have the second group's room
+    h = await startAccounts('e2e-accounts-shared', [{ id: 'a', groups: [G1] }, { id: 'b' }, { id: 'c' }])
   })
   afterAll(async () => { await h?.stop() })
 
@@ -109,12 +100,7 @@ describe('two accounts in the same room', () => {
     expect(await h.say('小刚', '预备党员的预备期是多久？', { room: G2, mention: true, account: 'c' })).toEqual([])
     const [reply] = await h.say('小刚', '预备党员的预备期是多久？', { room: G2, mention: true, account: 'b' })
     expect(reply).toMatchObject({ room: G2, account: 'b' })
-    const before = h.sent.length
-    await fireNotice(h, messenger!)
-    await until(() => h.sent.slice(before).filter((m) => m.text.includes('本周学习安排')).length >= 2, 'the notice in both groups')
-    await h.app.settled()
-    const sent = h.sent.slice(before).filter((m) => m.text.includes('本周学习安排'))
-    expect(sent.map((m) => [m.room, m.account]).sort()).toEqual([[G1, 'a'], [G2, 'b']])
+    expect(await broadcastOnce(h)).toEqual([[G1, 'a'], [G2, 'b']])
   })
 })
 
@@ -135,7 +121,6 @@ describe('pacing per account', () => {
       }
     }
     const groups = [G1, G2, '第三党支部学习群', '第四党支部学习群'].map((topic) => ({ topic }))
-    let messenger: Messenger | undefined
     const h = await startHarness({
       redisUrl: server.url,
       config: {
@@ -145,13 +130,12 @@ describe('pacing per account', () => {
         accounts: [{ id: 'a', groups: [G1, G2] }, { id: 'b', groups: ['第三党支部学习群', '第四党支部学习群'] }],
         schedules: [notice],
       },
-      jobs: (_deps, m) => { messenger = m; return [] },
+      jobs: () => [],
       pace,
     })
     try {
-      await until(() => messenger !== undefined, 'the jobs to get their messenger')
       const notices = (): SentMessage[] => h.sent.filter((m) => m.text.includes('本周学习安排'))
-      const firing = fireNotice(h, messenger!)
+      const firing = fireNotice(h)
       // every group is either sent or waiting for its account's pace
       await until(() => notices().length + waiting.length === 4, 'all four groups sent or paced')
       expect(notices().map((m) => m.account).sort()).toEqual(['a', 'b'])
