@@ -15,6 +15,8 @@ const line = z.union([
     mention: z.boolean().optional(),
     room: z.string().min(1).optional(),
     private: z.boolean().optional(),
+    /** With `accounts:`, the account whose world it is said in (privately: the account spoken to). */
+    account: z.string().min(1).optional(),
   }),
   z.strictObject({ wait: z.number().int().min(0) }),
 ])
@@ -35,7 +37,7 @@ export function parseScript(text: string): ScriptLine[] {
     }
     const parsed = line.safeParse(value)
     if (!parsed.success) {
-      throw new UsageError(`脚本第 ${i + 1} 行格式不对：应为 {"from":"成员","text":"内容"}（可加 "mention"、"room"、"private"）或 {"wait":毫秒}`)
+      throw new UsageError(`脚本第 ${i + 1} 行格式不对：应为 {"from":"成员","text":"内容"}（可加 "mention"、"room"、"private"、"account"）或 {"wait":毫秒}`)
     }
     out.push(parsed.data)
   })
@@ -61,6 +63,9 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     for (const [i, step] of script.entries()) {
       if ('room' in step && step.room && !config.groups.some((g) => groupName(g) === step.room)) {
         throw new UsageError(`脚本第 ${i + 1} 行：没有名为“${step.room}”的已配置群`)
+      }
+      if ('account' in step && step.account && !config.accounts.some((a) => a.id === step.account)) {
+        throw new UsageError(`脚本第 ${i + 1} 行：没有 id 为“${step.account}”的账号（见配置中的 accounts）`)
       }
     }
     const log = createLogger({ level: config.secrets.logLevel, fd: 2 })

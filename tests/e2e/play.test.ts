@@ -60,6 +60,28 @@ describe('studybot play', () => {
     expect(lines[2].text).not.toContain('#定时')
   })
 
+  it('with accounts: in the config, each account answers in its own groups and in the private chats it gets', () => {
+    const config = writeConfig('accounts.yaml', {
+      ...baseConfig(), dataDir: path.join(dir, 'accounts'),
+      accounts: [{ id: 'east', groups: ['第一党支部学习群'] }, { id: 'west', groups: ['第二党支部学习群'] }],
+    })
+    const { code, stdout, stderr } = studybot(['play', script([
+      { from: '小明', text: '#帮助', room: '第一党支部学习群' },
+      { from: '张书记', text: '#帮助', room: '第二党支部学习群' },
+      { from: '王书记', text: '#帮助', private: true, account: 'west' },
+    ]), '--config', config], { REDIS_URL: server.url })
+    expect(stderr).not.toMatch(/"level":(50|60)/)
+    expect(code).toBe(0)
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l))
+    // a secretary's private #帮助 comes in more than one message
+    expect([...new Set(lines.map((l) => `${l.room ?? `私聊 ${l.to}`} ${l.account}`))]).toEqual([
+      '第一党支部学习群 east', '第二党支部学习群 west', '私聊 王书记 west',
+    ])
+    const unknown = studybot(['play', script([{ from: '小明', text: '#帮助', account: 'north' }]), '--config', config], { REDIS_URL: server.url })
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('没有 id 为“north”的账号')
+  })
+
   it('starts its own throwaway Redis when REDIS_URL is not set', () => {
     const config = writeConfig('own-redis.yaml', { ...baseConfig(), dataDir: path.join(dir, 'own') })
     const { code, stdout } = studybot(['play', script([{ from: '小明', text: '#帮助' }]), '--config', config])
