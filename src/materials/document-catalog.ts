@@ -16,16 +16,21 @@ export interface DocumentProfile {
   names: string
 }
 
+export interface NamedDocuments { docs: string[]; years: number[]; names: string[] }
+
 /** The documents of a library, for finding the one a question names. */
 export interface DocumentCatalog {
   readonly profiles: readonly DocumentProfile[]
-  /** Documents the question names (best first; several on a tie) and the years it gives for them. */
-  namedIn(question: string): { docs: string[]; years: number[] }
+  /**
+   * Documents the question names (best first; several on a tie), the years it gives for them, and
+   * the words that named them (in match form: 党章, 2023年那份政府工作报告), which say nothing about the topic.
+   */
+  namedIn(question: string): NamedDocuments
 }
 
 // Words that end a document's name in a question: 二十大报告, 三中全会决定, 2025年一号文件, 党章.
-const KIND = '报告|决定|建议|意见|文件|决议|章程|党章|规划|纲要|公报|答问|问答|讲话|条例|准则|修正案|全会'
-const SPAN = new RegExp(`[^，。,；;？?！!\\s“”"]{0,12}?(?:[0-9]{2,4}年[^，。,；;？?！!\\s]{0,12})?(?:${KIND})`, 'g')
+export const KIND = '报告|决定|建议|意见|文件|决议|章程|党章|规划|纲要|公报|答问|问答|讲话|条例|准则|修正案|全会'
+const SPAN = new RegExp(`[^，。,；;？?！!\\s“”"]{0,12}?(?:[0-9]{2,4}年[^，。,；;？?！!\\s]{0,12})?(?:${KIND})+`, 'g')
 const YEAR = /(?<![0-9])([0-9]{2}|(?:19|20)[0-9]{2})年/g
 const DATED = /(?:19|20)[0-9]{2}年[0-9]{1,2}月/
 /**
@@ -62,8 +67,9 @@ function pairsOf(text: string): Set<string> {
   return out
 }
 
-function namedIn(question: string, profiles: readonly DocumentProfile[]): { docs: string[]; years: number[] } {
+function namedIn(question: string, profiles: readonly DocumentProfile[]): NamedDocuments {
   const scores = new Map<string, number>()
+  const names = new Map<string, string>()
   const years = new Set<number>()
   for (const span of matchForm(question).match(SPAN) ?? []) {
     const spanYears = [...span.matchAll(YEAR)].map((m) => (m[1]!.length === 2 ? 2000 + Number(m[1]) : Number(m[1])))
@@ -81,11 +87,32 @@ function namedIn(question: string, profiles: readonly DocumentProfile[]): { docs
       if (spanYears.length && d.year !== undefined) score += 2
       if (score >= MIN_SCORE && score > (scores.get(d.doc) ?? 0)) {
         scores.set(d.doc, score)
+        names.set(d.doc, nameIn(span, d))
         if (spanYears.length && d.year !== undefined) years.add(d.year)
       }
     }
   }
   const best = Math.max(0, ...scores.values())
   const docs = [...scores].filter(([, s]) => s === best).map(([doc]) => doc)
-  return { docs, years: [...years].filter((y) => profiles.some((d) => d.year === y && docs.includes(d.doc))) }
+  return {
+    docs,
+    years: [...years].filter((y) => profiles.some((d) => d.year === y && docs.includes(d.doc))),
+    names: [...new Set(docs.map((d) => names.get(d)!))],
+  }
+}
+
+/**
+ * The part of a span that names the document: the run of character pairs found in its names, read
+ * back from the kind word, a single pair between two found ones allowed (三中全会决定, 二十大报告),
+ * with a year just before it (2023年那份政府工作报告); so the question's own words before the name
+ * are kept (总书记对党代表提的学党章 → 党章).
+ */
+function nameIn(span: string, d: DocumentProfile): string {
+  let start = span.length
+  let misses = 0
+  for (let i = span.length - 2; i >= 0; i--) {
+    if (d.pairs.has(span.slice(i, i + 2))) { start = i; misses = 0 } else if (++misses > 1) break
+  }
+  const year = /(?<![0-9])[0-9]{2,4}年(?:的|那份|这份|那个|这个)?$/.exec(span.slice(0, start))
+  return (year ? year[0] : '') + span.slice(start)
 }

@@ -1,6 +1,6 @@
 import { normalizeText } from './normalize.ts'
 import { builtInThesaurus, type Thesaurus } from './thesaurus.ts'
-import type { DocumentCatalog } from './document-catalog.ts'
+import { KIND, type DocumentCatalog } from './document-catalog.ts'
 import { matchForm } from './tokenize.ts'
 
 /**
@@ -40,6 +40,8 @@ export interface ParsedQuestion {
   docHints: string[]
   /** Years the question gives for the document it names (2024年政府工作报告 → 2024). */
   years: number[]
+  /** The words that named those documents (党章, 三中全会决定), taken out of `text`. */
+  docNames: string[]
 }
 
 export interface BlankContext { left: string; right: string }
@@ -56,7 +58,7 @@ export const BLANK_CONTEXT = 4
 const FULL_TEXT = /(原文|全文|完整(内容|条文)?|整条)/
 const FULL_ONLY = /^(?:请|麻烦)?(?:给我|发|看|要|查看|我要看)?(?:一下|下)?(?:原文|全文|完整条文|完整内容|整条)(?:吧|呢|呀|啊)?[。！!？?]*$/
 const REQUEST = /(请问|请(你)?(给出|告诉我|说明|列出|发|查)一?下?|我想(知道|了解|问问?)|能不能|可以|帮我(查|找)?一?下?|给我)/g
-const QUESTION_WORDS = /(什么时候|啥时候|哪一天|哪天|是什么|是指什么|什么|哪些|哪一项|哪项|哪个|哪里|哪儿|哪|下列|以下|多久|多长时间|多少|几(?=[年次名人个种项条位天月周岁])|怎样|怎么样|怎么|如何|为什么|为何|是否|吗|呢|吧|请问|谁|何时)/g
+const QUESTION_WORDS = /(哪(?:一|[两二三四五六七八九十0-9]{1,2})?(?:种|类|个|项|条|位|样|方面|点|件|句)|什么时候|啥时候|哪一天|哪天|是什么|是指什么|什么|哪些|哪一项|哪项|哪个|哪里|哪儿|哪|下列|以下|多久|多长时间|多少|几(?=[年次名人个种项条位天月周岁])|怎样|怎么样|怎么|如何|为什么|为何|是否|吗|呢|吧|请问|谁|何时)/g
 const BLANK = /_{2,}|＿{2,}|[（(][\s　]*[）)]|【\s*】|\[\s*\]|—{2,}|…{1,}|\.{3,}/g
 const OPTION = /(?:^|\s|[。？?；;：:])([A-H])[.．、:：)）]\s*([^\n]*?)(?=\s+[A-H][.．、:：)）]|\n|$)/g
 
@@ -111,6 +113,11 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   const asked = quiz ? s : stripFiller(s)
   s = asked.replace(BLANK, ' ')
   s = s.replace(FULL_TEXT, ' ').replace(REQUEST, ' ')
+  const hints = ctx.catalog && !quiz ? ctx.catalog.namedIn(asked) : { docs: [], years: [], names: [] }
+  // the words naming a document (党章里, 三中全会怎么说的) became the document prior: as search terms they
+  // would only find passages that mention the document (党的十一届三中全会是划时代的)
+  const named = namedAsSource(s, hints.names)
+  s = named.text
   // a pasted quiz sentence is worded as in the materials: other words for its terms only add noise
   const expansions = quiz ? [] : thesaurus.expand(s)
   const answerType = quiz ? undefined : answerTypeOf(s)
@@ -118,10 +125,41 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   if (answerType === 'age') for (const t of ['年满', '周岁']) if (!s.includes(t) && !expansions.includes(t)) expansions.push(t)
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
-  const hints = ctx.catalog && !quiz ? ctx.catalog.namedIn(asked) : { docs: [], years: [] }
   const fullOnly = FULL_ONLY.test(normalizeText(raw).replace(/\s+/g, ''))
-  return { raw, asked, text: s, options, expansions, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years }
+  return { raw, asked, text: s, options, expansions, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names }
 }
+
+// Words that mark a name as the source of the answer (在党章里, 按照决定, 报告说, 三中全会怎么说的),
+// not as the question's topic (党章修正案从什么时候生效, 学党章的要求).
+const BEFORE_NAME = '(?:在|按照|按|根据|依照|依据|据)'
+const SOURCE_AFTER = '(?:里面|里头|里|中|上|对|是?(?:怎么|如何|咋)?(?:说|讲|写|提|指出|强调|明确|规定|要求))'
+const AFTER_NAME = '(?:里面|里头|里|中|上)?(?:是)?(?:怎么|如何|咋)?(?:说|讲|写|提到|提出|提|指出|强调|明确|规定|要求)?(?:的|了|过)?'
+// Only a kind of document standing alone (not the end of a name: 政府工作报告提出), not a name (党章), nor 全会 or 上 (在哪次中央全会上通过 is the question's topic).
+const GENERIC_KINDS = KIND.split('|').filter((k) => !['全会', '党章', '章程'].includes(k)).join('|')
+const GENERIC_SOURCE = new RegExp(`(?<![\\u3400-\\u9fff])(?:那份|这份|那个|这个)?(?:${GENERIC_KINDS})(?=${SOURCE_AFTER.replace('|上', '')})${AFTER_NAME}`, 'g')
+// A tail asking what a document says, once its name is gone: ……，(是)怎么说的？
+const SAYS_TAIL = /[，,\s]*(?:是)?(?:怎么|如何|咋)(?:说|讲|写|表述)(?:的|了)?[？?。！!\s]*$/
+
+/**
+ * The question without the names of documents given as its source, with their pointing words
+ * (names in match form, as the catalog gives them); and the names taken out.
+ */
+function namedAsSource(s: string, names: readonly string[]): { text: string; names: string[] } {
+  if (!names.length) return { text: withoutGenericSource(s), names: [] }
+  let out = names.some((n) => !s.includes(n)) ? matchForm(s) : s
+  const taken: string[] = []
+  for (const name of names) {
+    const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const re = new RegExp(`${BEFORE_NAME}${n}${AFTER_NAME}|${n}(?=${SOURCE_AFTER})${AFTER_NAME}`, 'g')
+    const next = out.replace(re, ' ')
+    if (next !== out) taken.push(name)
+    out = next
+  }
+  return taken.length ? { text: withoutGenericSource(out), names: taken } : { text: withoutGenericSource(s), names: [] }
+}
+
+/** A document pointed at only by its kind (报告里说, 文件里那句) names none, but its words are no topic either. */
+const withoutGenericSource = (s: string) => s.replace(GENERIC_SOURCE, ' ').replace(SAYS_TAIL, ' ').trim()
 
 /** Left and right context of each blank; blanks with no usable context on either side are left out. */
 function blankContexts(s: string, choice: boolean): BlankContext[] {

@@ -74,6 +74,39 @@ describe('documents a question names', () => {
     expect(parseQuestion('《纪律处分条例》哪年修订的？', { catalog }).docHints).toEqual([])
   })
 
+  it('takes the name of a document given as the source out of the search words, not one that is the topic', () => {
+    expect(parseQuestion('三中全会决定里就业怎么说？', { catalog })).toMatchObject({ text: '就业', docNames: ['三中全会决定'] })
+    const report = parseQuestion('2023年那份政府工作报告说，城镇新增就业多少人？', { catalog })
+    expect(report).toMatchObject({ docHints: ['report-a.txt'], docNames: ['2023年那份政府工作报告'] })
+    expect(report.text).not.toMatch(/2023|报告|说/)
+    expect(report.text).toContain('城镇新增就业')
+    expect(parseQuestion('在党章里预备期是多久？', { catalog }).text).toBe('预备期是')
+    // 党章 is what is asked about here, and the words before it are the question's own
+    expect(parseQuestion('总书记对学党章有哪些要求？', { catalog })).toMatchObject({ text: '总书记对学党章有 要求', docNames: [] })
+    // a report named by its kind only is no document, but no topic either
+    expect(parseQuestion('报告里说小康是什么梦？').text).toBe('小康 梦')
+  })
+
+  it('takes a question word with its measure word out (哪种, 哪四样)', () => {
+    expect(parseQuestion('总体国家安全观以哪种安全为根本？').text).toBe('总体国家安全观以 安全为根本')
+    expect(parseQuestion('“四风”是哪四样？').text).toBe('“四风”是')
+  })
+
+  it('ranks the answer first when the named document also mentions its own name elsewhere', () => {
+    const decision = splitPassages('jueding.txt', [
+      '中共中央关于进一步全面深化改革的决定',
+      '（2024年7月18日中国共产党第二十届中央委员会第三次全体会议通过）',
+      '一、重要意义',
+      '党的十一届三中全会是划时代的，开启了改革开放新时期。党的十八届三中全会也是划时代的。',
+      '二、法治',
+      '建立轻微犯罪记录封存制度。',
+    ].join('\n'))
+    const all = [...passages.filter((p) => p.doc !== 'jueding.txt'), ...decision]
+    const cat = buildCatalog(all, builtInThesaurus())
+    const top = buildSearchIndex(all).search(parseQuestion('案底能不能封存？三中全会决定怎么说的？', { catalog: cat }), 1)[0]!
+    expect(top.passage.text).toContain('记录封存')
+  })
+
   it('ranks the named document first among look-alike passages', () => {
     const index = buildSearchIndex(passages)
     const top = (q: string) => index.search(parseQuestion(q, { catalog }), 1)[0]!.passage.doc
