@@ -1,5 +1,5 @@
 import { normalizeText } from './normalize.ts'
-import { builtInThesaurus, type Thesaurus } from './thesaurus.ts'
+import { builtInThesaurus, type Related, type Thesaurus } from './thesaurus.ts'
 import { KIND, type DocumentCatalog } from './document-catalog.ts'
 import { matchForm } from './tokenize.ts'
 
@@ -22,6 +22,8 @@ export interface ParsedQuestion {
   options: string[]
   /** Terms of the documents that mean what the question's words mean (see thesaurus.ts). */
   expansions: string[]
+  /** The same per question term (地委 → 地区委员会): a passage with one of them has that term's meaning. */
+  related: Related[]
   /** The member asked for the whole passage (原文/全文). */
   full: boolean
   /** The message only asks for the whole text of the last answer (“原文”, “看一下全文”). */
@@ -119,14 +121,15 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   const named = namedAsSource(s, hints.names)
   s = named.text
   // a pasted quiz sentence is worded as in the materials: other words for its terms only add noise
-  const expansions = quiz ? [] : thesaurus.expand(s)
+  const related = quiz ? [] : thesaurus.related(s)
+  const expansions = [...new Set(related.flatMap((r) => r.others))]
   const answerType = quiz ? undefined : answerTypeOf(s)
   // an age is written 年满十八岁 / 十八周岁 in the documents, whatever words the question used
   if (answerType === 'age') for (const t of ['年满', '周岁']) if (!s.includes(t) && !expansions.includes(t)) expansions.push(t)
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
   const fullOnly = FULL_ONLY.test(normalizeText(raw).replace(/\s+/g, ''))
-  return { raw, asked, text: s, options, expansions, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names }
+  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names }
 }
 
 // Words that mark a name as the source of the answer (在党章里, 按照决定, 报告说, 三中全会怎么说的),

@@ -18,6 +18,11 @@ export interface RankingOptions {
   /** Weight of query terms from lettered options and from synonym expansion. */
   optionWeight: number
   synonymWeight: number
+  /**
+   * How much a question term counts as found, for the coordination factor, in a passage that has
+   * one of its thesaurus terms in full instead (地委 → 地区委员会); 0 = only the question's own words count.
+   */
+  relatedCoordination: number
   /** Share of the final score given to phrase coverage (runs of 3+ question characters found verbatim). */
   phraseWeight: number
   /** How many BM25 candidates the phrase coverage re-ranks. */
@@ -72,6 +77,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   titleWeight: 0.5,
   optionWeight: 0.3,
   synonymWeight: 0.5,
+  relatedCoordination: 1,
   phraseWeight: 0.5,
   rerankDepth: 50,
   coordination: 1,
@@ -181,6 +187,12 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     for (const e of query.expansions) put(e, opts.synonymWeight)
     for (const t of feedback.get(query) ?? []) weights.set(t, Math.max(weights.get(t) ?? 0, opts.feedbackWeight))
     put(query.text, 1)
+    // per question term with thesaurus terms: its own tokens that count, and each thesaurus term's character pairs
+    const bridges: Bridge[] = []
+    for (const r of query.related) {
+      const own = [...new Set(tokenize(r.term))].filter((t) => (weights.get(t) ?? 1) === 1 && (t.length > 1 || postings.has(t)))
+      if (own.length) bridges.push({ own, others: r.others.map((o) => [...new Set(tokenize(o).filter((t) => !t.startsWith('w:')))]).filter((x) => x.length) })
+    }
     let max = 0
     let coordTotal = 0
     // a lone character the index has never seen (交 in 党费什么时候交) says little; do not count it
@@ -190,7 +202,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         coordTotal += opts.coordinationBy === 'idf' ? idf(t) : 1
       }
     }
-    return { weights, max, coordTotal }
+    return { weights, max, coordTotal, bridges }
   }
 
   const weighted = (query: ParsedQuestion): WeightedTerms => {
@@ -208,7 +220,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
 
   /** Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document share. */
   const lexical = (query: ParsedQuestion, docs: ReadonlySet<string> | undefined, explain: boolean): Candidate[] => {
-    const { weights, max, coordTotal } = queryTerms(query)
+    const { weights, max, coordTotal, bridges } = queryTerms(query)
     if (max === 0 || n === 0) return []
     const touched: number[] = []
     let termNo = 0
@@ -230,6 +242,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         scores[id] += weight * f * (opts.k1 + 1) / (f + opts.k1)
       }
     }
+    if (opts.relatedCoordination > 0 && opts.coordinationBy === 'count') for (const b of bridges) bridge(b)
     const named = query.docHints.length ? new Set(query.docHints) : undefined
     const out: Candidate[] = []
     for (const id of touched) {
@@ -254,6 +267,43 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
       matched[id] = 0
     }
     return out
+  }
+
+  // scratch counters for bridge(), reset by a new stamp rather than cleared
+  const stamp = new Int32Array(n)
+  const count = new Int32Array(n)
+  let stampNo = 0
+  /** Passages holding each of the tokens, with how many of them each holds (valid until the next call). */
+  const holders = (tokens: readonly string[]): { ids: number[]; count: Int32Array } => {
+    stampNo++
+    const ids: number[] = []
+    for (const t of tokens) {
+      const list = postings.get(t)
+      if (!list) continue
+      for (let i = 0; i < list.n; i++) {
+        const id = list.ids[i]!
+        if (stamp[id] !== stampNo) { stamp[id] = stampNo; count[id] = 0; ids.push(id) }
+        count[id]++
+      }
+    }
+    return { ids, count }
+  }
+
+  /**
+   * A passage with a question term's thesaurus term in full (all its character pairs) has that
+   * term's meaning: the term's own tokens it lacks count as found for coordination.
+   */
+  const bridge = (b: Bridge) => {
+    const full = new Set<number>()
+    for (const other of b.others) {
+      const { ids, count: c } = holders(other)
+      for (const id of ids) if (c[id] === other.length) full.add(id)
+    }
+    if (!full.size) return
+    const { ids, count: c } = holders(b.own)
+    const own = new Map<number, number>()
+    for (const id of ids) own.set(id, c[id]!)
+    for (const id of full) matched[id] += opts.relatedCoordination * (b.own.length - (own.get(id) ?? 0))
   }
 
   /** Stage 2, phrase coverage: mixed in for the best candidates (runs of the question found verbatim within two sentences). */
@@ -330,6 +380,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     terms: weighted,
   }
 }
+
+interface Bridge { own: string[]; others: string[][] }
 
 interface Candidate { id: number; score: number; share: number; stages?: StageScore[]; span?: AnswerSpan }
 

@@ -11,7 +11,12 @@ export interface Thesaurus {
   readonly groups: readonly (readonly string[])[]
   /** Terms to search besides the text's own words, for each group member it mentions. */
   expand(text: string): string[]
+  /** The same, per term of the text: each group member it mentions with the other terms of its groups. */
+  related(text: string): Related[]
 }
+
+/** A term the text mentions and the terms that mean the same (those the text lacks). */
+export interface Related { term: string; others: string[] }
 
 /**
  * Read thesaurus lines: one group per line, terms separated by `=` (or `＝`), `#` starts a comment.
@@ -41,15 +46,13 @@ export function createThesaurus(groups: readonly (readonly string[])[]): Thesaur
     }
   }
   const terms = [...index.keys()].sort((a, b) => b.length - a.length)
+  const related = (text: string): Related[] =>
+    terms.filter((term) => text.includes(term)).map((term) => ({ term, others: [...index.get(term)!].filter((t) => !text.includes(t)) }))
+      .filter((r) => r.others.length > 0)
   return {
     groups,
-    expand(text) {
-      const extra = new Set<string>()
-      for (const term of terms) {
-        if (text.includes(term)) for (const t of index.get(term)!) if (!text.includes(t)) extra.add(t)
-      }
-      return [...extra]
-    },
+    related,
+    expand: (text) => [...new Set(related(text).flatMap((r) => r.others))],
   }
 }
 

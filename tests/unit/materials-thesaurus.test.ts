@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { builtInThesaurus, createThesaurus, parseThesaurus, thesaurusWith } from '../../src/materials/thesaurus.ts'
 import { parseQuestion } from '../../src/materials/question.ts'
 import { parseConfig } from '../../src/config.ts'
+import { buildSearchIndex } from '../../src/materials/search-index.ts'
+import { splitPassages } from '../../src/materials/split-passages.ts'
 
 describe('thesaurus', () => {
   it('reads groups line by line, skipping comments and telling which lines are no group', () => {
@@ -45,5 +47,28 @@ describe('thesaurus', () => {
   it('expands a term inside a longer one too', () => {
     expect(createThesaurus([['纪委', '纪律检查委员会'], ['中央纪委', '中央纪律检查委员会']]).expand('中央纪委')).toEqual(
       expect.arrayContaining(['纪律检查委员会', '中央纪律检查委员会']))
+  })
+})
+
+describe('ranking with the thesaurus', () => {
+  // the member's word (地委) is in no passage; one article uses the document's term (地区委员会),
+  // another only 委员会, which is not it
+  const index = buildSearchIndex(splitPassages('zhangcheng.txt', [
+    '中国共产党章程',
+    '第二十五条 党的省、自治区委员会在代表大会闭会期间执行上级的指示。',
+    '第二十九条 党的地区委员会和相当于地区委员会的组织，是党的省、自治区委员会在几个县、自治县、市范围内派出的代表机关。',
+  ].join('\n')))
+  const coordination = (q: string, article: string) =>
+    index.search(parseQuestion(q), 5, undefined, { explain: true }).find((h) => h.passage.headings.includes(article))?.stages?.find((s) => s.stage === 'coordination')?.value
+
+  it('counts the member’s word as found in a passage with its document term, and ranks that passage first', () => {
+    const q = parseQuestion('地委是什么？')
+    expect(q.related).toContainEqual({ term: '地委', others: ['地区委员会', '党的地区委员会'] })
+    expect(coordination('地委是什么？', '第二十九条')).toBe(1)
+    expect(index.search(q, 1)[0]!.passage.headings).toContain('第二十九条')
+  })
+
+  it('only when the passage has the whole document term', () => {
+    expect(coordination('地委是什么？', '第二十五条')).toBe(0)
   })
 })
