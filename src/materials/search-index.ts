@@ -78,7 +78,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   optionWeight: 0.3,
   synonymWeight: 0.5,
   relatedCoordination: 1,
-  phraseWeight: 0.5,
+  phraseWeight: 0.35,
   rerankDepth: 50,
   coordination: 1,
   coordinationBy: 'count',
