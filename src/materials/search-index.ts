@@ -269,24 +269,17 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     return out
   }
 
-  // scratch counters for bridge(), reset by a new stamp rather than cleared
-  const stamp = new Int32Array(n)
-  const count = new Int32Array(n)
-  let stampNo = 0
-  /** Passages holding each of the tokens, with how many of them each holds (valid until the next call). */
-  const holders = (tokens: readonly string[]): { ids: number[]; count: Int32Array } => {
-    stampNo++
-    const ids: number[] = []
-    for (const t of tokens) {
-      const list = postings.get(t)
-      if (!list) continue
-      for (let i = 0; i < list.n; i++) {
-        const id = list.ids[i]!
-        if (stamp[id] !== stampNo) { stamp[id] = stampNo; count[id] = 0; ids.push(id) }
-        count[id]++
-      }
+  /** Passages holding all of the tokens: the shortest posting list, each id looked up in the others (ids ascend). */
+  const holdingAll = (tokens: readonly string[]): number[] => {
+    const lists = tokens.map((t) => postings.get(t))
+    if (!lists.length || lists.some((l) => !l)) return []
+    const [shortest, ...rest] = (lists as Postings[]).sort((x, y) => x.n - y.n)
+    const out: number[] = []
+    for (let i = 0; i < shortest!.n; i++) {
+      const id = shortest!.ids[i]!
+      if (rest.every((l) => holds(l, id))) out.push(id)
     }
-    return { ids, count }
+    return out
   }
 
   /**
@@ -294,16 +287,11 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
    * term's meaning: the term's own tokens it lacks count as found for coordination.
    */
   const bridge = (b: Bridge) => {
-    const full = new Set<number>()
-    for (const other of b.others) {
-      const { ids, count: c } = holders(other)
-      for (const id of ids) if (c[id] === other.length) full.add(id)
+    const full = new Set(b.others.flatMap(holdingAll))
+    for (const id of full) {
+      const have = b.own.filter((t) => { const l = postings.get(t); return l !== undefined && holds(l, id) }).length
+      matched[id] += opts.relatedCoordination * (b.own.length - have)
     }
-    if (!full.size) return
-    const { ids, count: c } = holders(b.own)
-    const own = new Map<number, number>()
-    for (const id of ids) own.set(id, c[id]!)
-    for (const id of full) matched[id] += opts.relatedCoordination * (b.own.length - (own.get(id) ?? 0))
   }
 
   /** Stage 2, phrase coverage: mixed in for the best candidates (runs of the question found verbatim within two sentences). */
@@ -397,6 +385,20 @@ export function leadSentence(text: string, max: number): string {
 /** Whether a passage is a list: two or more lines that start with an item number. */
 function isEnumerated(text: string): boolean {
   return (text.match(/(^|\n)(（[一二三四五六七八九十0-9]+）|\([0-9一二三四五六七八九十]+\)|[0-9]{1,2}[.．、])/g) ?? []).length >= 2
+}
+
+/** Whether a posting list holds passage `id` (binary search; ids ascend). */
+function holds(list: Postings, id: number): boolean {
+  let lo = 0
+  let hi = list.n - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const v = list.ids[mid]!
+    if (v === id) return true
+    if (v < id) lo = mid + 1
+    else hi = mid - 1
+  }
+  return false
 }
 
 function add(postings: Map<string, Postings>, t: string, id: number, f: number, lead: boolean): void {
