@@ -375,7 +375,7 @@ function accountsOf(raw: unknown, groups: GroupConfig[], env: NodeJS.ProcessEnv,
   if (!Array.isArray(raw)) return undefined
   const ids = new Set<string>()
   const hostOf = new Map<string, { index: number; id: string }>()
-  return raw.map((a: Partial<z.infer<typeof accountSchema>>, i) => {
+  const accounts = raw.map((a: Partial<z.infer<typeof accountSchema>>, i): Omit<AccountConfig, 'sendIntervalMs'> & { sendIntervalMs?: number } => {
     const at = `accounts[${i}]`
     if (!a || typeof a !== 'object') return { id: `account-${i}`, groups: [], wecom: {} }
     if (typeof a.id === 'string') {
@@ -413,6 +413,13 @@ function accountsOf(raw: unknown, groups: GroupConfig[], env: NodeJS.ProcessEnv,
         : {},
     }
   })
+  // a WeCom bot sees any chatid as a room, so "the account that sees the room" means nothing there
+  if (accounts.length > 1 && accounts.some((a) => a.puppet === 'wecom')) {
+    for (const g of groups) {
+      if (!hostOf.has(g.key)) problems.push(`accounts：群“${g.topic ?? g.key}”没有分给任何账号（有企业微信账号时，每个群都要写进某个账号的 groups：企业微信机器人看不出自己在哪些群里）`)
+    }
+  }
+  return accounts
 }
 
 /**

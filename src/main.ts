@@ -7,8 +7,7 @@ import { createOutbox, type Outbox } from './bot/outbox.ts'
 import { createMessageListener } from './bot/listener.ts'
 import { createWechatyMessenger, type GroupChannels } from './bot/wechaty-messenger.ts'
 import type { Messenger } from './bot/messenger.ts'
-import { createAccountRouter, type Account, type AccountRouter } from './bot/accounts.ts'
-import type { AccountConfig } from './config.ts'
+import { createAccountRouter, type Account, type AccountRouter, type AccountStart } from './bot/accounts.ts'
 import type { Clock } from './clock.ts'
 import type { Sleep } from './send/rate-window.ts'
 import { createBroadcastChannels } from './channels/broadcast-channels.ts'
@@ -38,15 +37,6 @@ export interface App {
   settled(): Promise<void>
   /** Graceful stop: stop taking messages, finish those in flight, stop jobs and the bot. */
   stop(): Promise<void>
-}
-
-/** One account to start: its entry in config.accounts and the puppet chosen for it. */
-export interface AccountStart {
-  account: AccountConfig
-  puppet: PuppetInterface | string
-  puppetOptions?: Record<string, unknown>
-  /** What the platform adds (WeCom: longer messages, the thinking frame, answer ratings). */
-  platform?: PlatformExtras
 }
 
 /** Wire deps -> bots -> jobs, and start one Wechaty per account. */

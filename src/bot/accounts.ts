@@ -1,7 +1,19 @@
 import type { Room, Wechaty } from 'wechaty'
+import type { PuppetInterface } from 'wechaty-puppet/impls'
+import type { AccountConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
+import type { PlatformExtras } from './platform.ts'
 import type { RoomMessenger } from './messenger.ts'
 import type { Outbox } from './outbox.ts'
+
+/** One account to start: its entry in config.accounts and the puppet chosen for it. */
+export interface AccountStart {
+  account: AccountConfig
+  puppet: PuppetInterface | string
+  puppetOptions?: Record<string, unknown>
+  /** What the platform adds (WeCom: longer messages, the thinking frame, answer ratings). */
+  platform?: PlatformExtras
+}
 
 /** One bot account of the process: its Wechaty, its own paced outbox, and the rooms it sees. */
 export interface Account {

@@ -3,6 +3,7 @@ import type { AccountConfig, Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { PuppetWecom } from '../puppet-wecom/mod.ts'
 import type { PlatformExtras } from './platform.ts'
+import type { AccountStart } from './accounts.ts'
 
 /** Which channel the bot runs on: the simulator, our WeCom puppet, or a Wechaty puppet by package name. */
 export type PuppetChoice =
@@ -39,6 +40,26 @@ export async function choosePuppet(config: Config, log: Logger, account: Account
   const options: Record<string, unknown> = {}
   if (account.puppetToken) options.token = account.puppetToken
   return { kind: 'puppet', name, puppet: name, options }
+}
+
+/**
+ * Every account's puppet, as `studybot start` runs them: the simulator when every account is
+ * simulated; real puppets otherwise (a mix is refused with PuppetConfigError, in Chinese).
+ */
+export async function chooseAccounts(config: Config, log: Logger): Promise<{ kind: 'simulator' } | { kind: 'puppets'; accounts: AccountStart[]; names: string[] }> {
+  if (config.accounts.every(isSimulated)) return { kind: 'simulator' }
+  if (config.accounts.some(isSimulated)) {
+    throw new PuppetConfigError('accounts 中的账号不能混用模拟器（puppet: mock）和真实账号：要么全部写真实的 puppet，要么全部用模拟器。')
+  }
+  const accounts: AccountStart[] = []
+  const names: string[] = []
+  for (const account of config.accounts) {
+    const c = await choosePuppet(config, log, account)
+    if (c.kind !== 'puppet') continue
+    accounts.push({ account, puppet: c.puppet, puppetOptions: c.options, platform: c.platform })
+    names.push(c.name)
+  }
+  return { kind: 'puppets', accounts, names }
 }
 
 /** What the WeCom puppet adds: one stream holds a whole answer, the thinking frame, answer ratings. */

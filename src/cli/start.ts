@@ -4,7 +4,7 @@ import { groupName, personLabel, type Config } from '../config.ts'
 import { startApp, type App } from '../main.ts'
 import { defaultJobs } from '../jobs/default-jobs.ts'
 import type { SentMessage } from '../bot/mock-world.ts'
-import { choosePuppet, isSimulated, PuppetConfigError, type PuppetChoice } from '../bot/choose-puppet.ts'
+import { chooseAccounts, isSimulated, PuppetConfigError } from '../bot/choose-puppet.ts'
 import { parseCliArgs, runCommand } from './args.ts'
 import { loadCliConfig, lockDataDir, openDeps, UsageError } from './runtime.ts'
 import { openLibrary } from './library.ts'
@@ -40,17 +40,13 @@ export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 const warnOperator = (text: string) => { process.stderr.write(`${text}\n`) }
 
 async function runBot(config: Config, log: Logger): Promise<number> {
-  if (!config.accounts.every(isSimulated) && config.accounts.some(isSimulated)) {
-    throw new UsageError('accounts 中的账号不能混用模拟器（puppet: mock）和真实账号：要么全部写真实的 puppet，要么全部用模拟器。')
-  }
-  let choices: PuppetChoice[]
+  let choice: Awaited<ReturnType<typeof chooseAccounts>>
   try {
-    choices = await Promise.all(config.accounts.map((account) => choosePuppet(config, log, account)))
+    choice = await chooseAccounts(config, log)
   } catch (err) {
     if (err instanceof PuppetConfigError) throw new UsageError(err.message)
     throw err
   }
-  const choice = choices[0]
   // listen for signals from the start: a SIGTERM that arrives while the bot starts (or while
   // the index builds) must still stop it gracefully, not kill it with the default action
   let shutdown!: (signal: string) => void
@@ -74,7 +70,7 @@ async function runBot(config: Config, log: Logger): Promise<number> {
     app = sim.app
     chat = runTerminalChat(config, sim, log, consoleLines(app, config, true))
   } else {
-    const accounts = choices.flatMap((c, i) => (c.kind === 'puppet' ? [{ account: config.accounts[i], puppet: c.puppet, puppetOptions: c.options, platform: c.platform }] : []))
+    const { accounts, names } = choice
     app = await startApp({ deps, accounts, jobs: defaultJobs, redisWatch: { warnOperator } })
     // Wechaty reports a puppet that failed to start only as an 'error' event
     const failed = accounts.map((a) => (a.puppet as { startError?: Error }).startError).find(Boolean)
@@ -83,10 +79,10 @@ async function runBot(config: Config, log: Logger): Promise<number> {
       await close()
       throw new UsageError(failed.message)
     }
-    log.info({ puppets: choices.map((c, i) => ({ account: config.accounts[i].id, puppet: c.kind === 'puppet' ? c.name : 'mock' })) }, 'bot started')
+    log.info({ puppet: names.join(','), accounts: accounts.map((a) => a.account.id) }, 'bot started')
     // branches differ: unusual 三会一课 frequencies are pointed out, never refused
     for (const warning of meetingFrequencyWarnings(config, deps.clock.now())) process.stderr.write(`提示：${warning}（仅提醒，不影响运行）\n`)
-    if (choices.some((c) => c.kind === 'puppet' && c.name === 'wecom')) {
+    if (names.includes('wecom')) {
       const quiet = await groupsWithoutWebhook(deps).catch((err: unknown) => { log.warn({ err }, 'schedules not checked for webhooks'); return [] })
       for (const group of quiet) process.stderr.write(`${webhookWarning(group)}\n`)
       if (quiet.length) log.warn({ groups: quiet.map((g) => g.key) }, 'groups with schedules but no group robot webhook')

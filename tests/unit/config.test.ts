@@ -78,12 +78,12 @@ describe('config', () => {
       groups: [{ topic: '一支部' }, { id: 'room2@chatroom', topic: '二支部' }, { topic: '三支部' }],
       accounts: [
         { id: 'east', puppet: 'wecom', wecom: { botId: 'EAST_ID', secret: 'EAST_SECRET' }, groups: ['一支部', 'room2@chatroom'] },
-        { id: 'west', puppet: 'wechaty-puppet-service', token: 'WEST_TOKEN', sendIntervalMs: 500 },
+        { id: 'west', puppet: 'wechaty-puppet-service', token: 'WEST_TOKEN', sendIntervalMs: 500, groups: ['三支部'] },
       ],
     }, file, { EAST_ID: 'e1', EAST_SECRET: 'es', WEST_TOKEN: 'wt' })
     expect(config.accounts).toEqual([
       { id: 'east', puppet: 'wecom', groups: ['一支部', 'room2@chatroom'], sendIntervalMs: 1200, wecom: { botId: 'e1', secret: 'es' } },
-      { id: 'west', puppet: 'wechaty-puppet-service', groups: [], sendIntervalMs: 500, puppetToken: 'wt', wecom: {} },
+      { id: 'west', puppet: 'wechaty-puppet-service', groups: ['三支部'], sendIntervalMs: 500, puppetToken: 'wt', wecom: {} },
     ])
   })
 
@@ -107,6 +107,12 @@ describe('config', () => {
     expect(joined).toMatch(/accounts\[2\]：未知的配置项 “group”/)
     expect(joined).not.toContain('secret-value')
     expect(problems({ ...good, accounts: [] }).join('\n')).toMatch(/accounts：至少需要一个账号/)
+    // WeCom cannot tell which groups a bot is in: with a WeCom account every group is listed
+    const wecom = { puppet: 'wecom', wecom: { botId: 'ID_VAR', secret: 'ID_VAR' } }
+    expect(problems({
+      groups: [{ topic: '一支部' }, { topic: '二支部' }],
+      accounts: [{ id: 'a', ...wecom, groups: ['一支部'] }, { id: 'b', ...wecom }],
+    }, { ID_VAR: 'x' })).toEqual(['accounts：群“二支部”没有分给任何账号（有企业微信账号时，每个群都要写进某个账号的 groups：企业微信机器人看不出自己在哪些群里）'])
   })
 
   it('reports an unreadable file and bad YAML', () => {
