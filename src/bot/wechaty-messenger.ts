@@ -58,8 +58,10 @@ export function createWechatyMessenger(opts: {
     log.warn({ group: g.key, topic: g.topic, roomId, groupRoomId: bound }, 'room has the topic of a configured group but is not that group; ignored (write the group\'s id: in the config)')
   }
 
+  // one lookup per send: a scan of every group would make a broadcast to thousands quadratic
+  const groupsByKey = new Map(config.groups.map((g) => [g.key, g]))
   const groupConfig = (key: string): GroupConfig => {
-    const g = config.groups.find((x) => x.key === key)
+    const g = groupsByKey.get(key)
     if (!g) throw new Error(`unknown group ${key}`)
     return g
   }

@@ -5,7 +5,7 @@ import type { Messenger } from '../bot/messenger.ts'
 import { duplicateClient, type Redis } from '../store/redis.ts'
 import type { ScheduleDef, ScheduleStore } from '../store/schedule-store.ts'
 import { allSchedules, isPaused, scheduleById, targetGroups } from '../schedules/definitions.ts'
-import { runFiring, type FireEnv } from '../schedules/firing.ts'
+import { attemptFiring, type FireEnv } from '../schedules/firing.ts'
 import { nextFireTime } from '../schedules/next-fire.ts'
 import { createKeyedQueue } from '../util/keyed-queue.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,9 +15,15 @@ import { tellSecretaries } from '../bot/tell-secretaries.ts'
 import { groupName, type GroupConfig } from '../config.ts'
 import { formatInZone } from '../clock.ts'
 import type { Firing } from '../store/schedule-store.ts'
+import { chooseGroupChannel, type GroupChannel } from '../channels/choose-channel.ts'
+import { createGroupCommit } from '../util/group-commit.ts'
+import { fanOut } from './fan-out.ts'
+import type { Taken } from '../store/slot-work.ts'
 
 /** How long this instance leaves a group it could not reach to the others before trying it again. */
 const retryReachMs = 30_000
+/** Why a group no instance could reach was not sent, as its secretaries and the slot's results read it. */
+const unreachedReason = '找不到这个群（机器人可能已不在群里，或群名已改），在补发时限内一直联系不上'
 
 /** The newest slot in (from, to], if any. */
 function latestSlotSince(cron: string, tz: string, from: number, to: number): number | undefined {
@@ -30,14 +36,6 @@ function latestSlotSince(cron: string, tz: string, from: number, to: number): nu
     t = next
   }
   return last
-}
-
-/** Run `f` over `items`, at most `limit` at a time. */
-async function forEachLimit<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
-  let i = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) await f(items[i++])
-  }))
 }
 
 /** Knobs of the scheduler; every one has a default. */
@@ -55,10 +53,17 @@ export interface SchedulerOptions {
   /** How long an instance holds a group of a broadcast before another may take it (default 2 min). */
   leaseMs?: number
   /**
-   * Groups of one broadcast sent at the same time by one instance (default 32; pacing is the
-   * sending layer's: at 1 message/s a group waits at most ~32 s in the outbox, well inside its lease).
+   * Groups of one broadcast sent through the bot account at the same time by one instance
+   * (default 32; pacing is the sending layer's: at 1 message/s a group waits at most ~64 s in the
+   * outbox, well inside its lease).
    */
   concurrency?: number
+  /**
+   * Groups of one broadcast sent through their group robots (webhooks) at the same time by one
+   * instance (default 100): each robot has its own queue and rate limit (20 a minute), so they
+   * do not wait for each other.
+   */
+  webhookConcurrency?: number
   /** Wait between tries while Redis is unreachable when a slot fires (default 2 s). */
   redisRetryMs?: number
 }
@@ -86,6 +91,7 @@ export class Scheduler {
   private readonly syncs = createKeyedQueue()
   private readonly leaseMs: number
   private readonly concurrency: number
+  private readonly webhookConcurrency: number
   private readonly redisRetryMs: number
   /** Groups of a slot this instance found it cannot reach, with when: not taken again for a while. */
   private readonly notHere = new Map<string, Map<string, number>>()
@@ -103,6 +109,7 @@ export class Scheduler {
     this.resyncMs = opts.resyncMs ?? 5 * 60_000
     this.leaseMs = opts.leaseMs ?? 120_000
     this.concurrency = opts.concurrency ?? 32
+    this.webhookConcurrency = opts.webhookConcurrency ?? 100
     this.redisRetryMs = opts.redisRetryMs ?? 2000
   }
 
@@ -283,10 +290,14 @@ export class Scheduler {
     const groups = targetGroups(this.deps.config, def)
     await slotWork.create(def.id, slot, groups.map((g) => g.key), this.claimTtlMs, this.deps.clock.now())
     if (o.missed) {
-      const closed = await slotWork.close(def.id, slot, this.deps.clock.now(), { outcome: 'missed', at: this.deps.clock.now() })
-      for (const group of closed) {
-        await this.store.recordFiring({ scheduleId: def.id, group, slot, outcome: 'missed', at: this.deps.clock.now() })
-        this.deps.log.warn({ scheduleId: def.id, group, slot }, 'slot missed')
+      const now = this.deps.clock.now()
+      const closed = await slotWork.close(def.id, slot, now, { outcome: 'missed', at: now })
+      const firings: Firing[] = closed.map((c) => ({ scheduleId: def.id, group: c.group, slot, outcome: c.outcome as Firing['outcome'], at: now, ...(c.error ? { error: c.error } : {}) }))
+      await this.store.recordFirings(firings)
+      for (const f of firings) {
+        this.deps.log.warn({ scheduleId: def.id, group: f.group, slot, outcome: f.outcome }, f.outcome === 'failed' ? 'broadcast group unreachable until the grace window ended' : 'slot missed')
+        const g = f.outcome === 'failed' ? groups.find((x) => x.key === f.group) : undefined
+        if (g) await this.tellFailure(def, g, f)
       }
       await this.summarize(def, slot)
       return
@@ -295,45 +306,83 @@ export class Scheduler {
   }
 
   /**
-   * Take groups of the slot's work list and send them, `concurrency` at a time, until none is
-   * free; then wait for leases held by others (an instance that died hands its groups back when
-   * its lease lapses) until the grace window ends, when what is left is recorded missed.
+   * Take groups of the slot's work list and send them as they are taken (fanOut: `concurrency`
+   * through the bot account, `webhookConcurrency` through group robots) until none is free; then
+   * wait for leases held by others (an instance that died hands its groups back when its lease
+   * lapses) until the grace window ends, when what is left is recorded missed. Each group is
+   * begun right before its send and finished after it, as before, but the begins (and the
+   * outcomes with their firing records) of groups in flight together share one round trip.
    */
   private async drain(def: ScheduleDef, slot: number, late: boolean): Promise<void> {
     const { slotWork } = this.deps.stores
-    const { clock } = this.deps
+    const { clock, config, log } = this.deps
     const token = `${this.instance}:${randomBytes(3).toString('hex')}`
-    const byKey = new Map(targetGroups(this.deps.config, def).map((g) => [g.key, g]))
-    const graceEnd = slot + this.deps.config.graceMinutes * 60_000
+    const byKey = new Map(targetGroups(config, def).map((g) => [g.key, g]))
+    const graceEnd = slot + config.graceMinutes * 60_000
     const slotKey = `${def.id}:${slot}`
     const notHere = this.notHere.get(slotKey) ?? new Map<string, number>()
     this.notHere.set(slotKey, notHere)
-    for (;;) {
-      const now = clock.now()
-      for (const [g, at] of notHere) if (now - at > retryReachMs) notHere.delete(g)
-      const taken = await slotWork.take(def.id, slot, { now, leaseUntil: now + this.leaseMs, token, max: this.concurrency * 4, ttlMs: this.claimTtlMs, skip: [...notHere.keys()] })
-      if (!taken.length) break
-      await forEachLimit(taken, this.concurrency, async ({ group, kind }) => {
-        const g = byKey.get(group)
-        if (kind === 'unconfirmed' || !g) {
-          const error = g ? '发送途中实例中断，无法确认是否送达，不再重发' : '该群已不在配置中'
-          if (!g) await slotWork.finish(def.id, slot, group, token, { outcome: 'failed', at: clock.now(), error })
-          await this.store.recordFiring({ scheduleId: def.id, group, slot, outcome: g ? 'unconfirmed' : 'failed', at: clock.now(), error })
-          this.deps.log.warn({ scheduleId: def.id, group, slot }, g ? 'broadcast lease lapsed mid-send, recorded unconfirmed' : 'broadcast group no longer configured')
-          return
-        }
-        // hosted by another instance (another account): hand it over, look again a little later
-        if (this.env.messenger.reaches && !await this.env.messenger.reaches(group)) {
-          notHere.set(group, clock.now())
-          await slotWork.release(def.id, slot, group, token, clock.now())
-          return
-        }
-        if (!await slotWork.begin(def.id, slot, group, token, clock.now() + this.leaseMs)) return
-        const f = await runFiring(this.env, def, g, slot, late ? { late: true } : {})
-        await slotWork.finish(def.id, slot, group, token, { outcome: f.outcome, at: f.at, ...(f.error ? { error: f.error } : {}) })
-        if (f.outcome === 'failed') await this.tellFailure(def, g, f)
-      })
+    const begin = createGroupCommit((groups: string[]) => slotWork.begin(def.id, slot, groups, token, clock.now() + this.leaseMs))
+    // an 'unconfirmed' taken back is already recorded in the work list: only its firing record is written
+    const finish = createGroupCommit(async (items: Array<{ f: Firing; finish: boolean }>) => {
+      const outcomes = items.filter((i) => i.finish).map(({ f }) => ({ group: f.group, outcome: { outcome: f.outcome, at: f.at, ...(f.error ? { error: f.error } : {}) } }))
+      await Promise.all([
+        slotWork.finish(def.id, slot, token, outcomes),
+        this.store.recordFirings(items.map((i) => i.f)).catch((err: unknown) => log.error({ err, scheduleId: def.id, slot }, 'firing record failed')),
+      ])
+      return items.map(() => undefined)
+    })
+    const handle = async ({ group, kind }: Taken, sent: () => void): Promise<void> => {
+      const g = byKey.get(group)
+      if (kind === 'unconfirmed' || !g) {
+        const error = g ? '发送途中实例中断，无法确认是否送达，不再重发' : '该群已不在配置中'
+        await finish({ f: { scheduleId: def.id, group, slot, outcome: g ? 'unconfirmed' : 'failed', at: clock.now(), error }, finish: !g })
+        log.warn({ scheduleId: def.id, group, slot }, g ? 'broadcast lease lapsed mid-send, recorded unconfirmed' : 'broadcast group no longer configured')
+        return
+      }
+      // hosted by another instance (another account), or no room at all: hand it over, look
+      // again a little later; if no instance ever reaches it, the grace window's end records why
+      if (this.env.messenger.reaches && !await this.env.messenger.reaches(group)) {
+        notHere.set(group, clock.now())
+        await slotWork.release(def.id, slot, group, token, clock.now(), unreachedReason)
+        return
+      }
+      if (!await begin(group)) return
+      const f = await attemptFiring(this.env, def, g, slot, late ? { late: true } : {})
+      sent()
+      await finish({ f, finish: true })
+      if (f.outcome === 'failed') await this.tellFailure(def, g, f)
     }
+    const laneOf = (group: string): GroupChannel => chooseGroupChannel({ hasWebhook: config.secrets.webhooks[group] !== undefined, broadcast: true })
+    // only the lanes this broadcast uses, so a bot-only one takes no more than its bot lane starts
+    // soon (one place for the bot lane anyway: a group gone from the config is recorded there)
+    const limits = { bot: 1, webhook: 0 }
+    for (const g of byKey.keys()) {
+      const lane = laneOf(g)
+      limits[lane] = lane === 'bot' ? this.concurrency : this.webhookConcurrency
+    }
+    // a group this instance holds (queued or sending) whose lease lapsed is not taken twice by it
+    const held = new Set<string>()
+    await fanOut({
+      limits,
+      batch: Math.max(limits.bot, limits.webhook, 1),
+      laneOf: ({ group }) => laneOf(group),
+      take: async (max) => {
+        const now = clock.now()
+        for (const [g, at] of notHere) if (now - at > retryReachMs) notHere.delete(g)
+        const taken = await slotWork.take(def.id, slot, { now, leaseUntil: now + this.leaseMs, token, max, ttlMs: this.claimTtlMs, skip: [...notHere.keys()] })
+        const fresh = taken.filter((t) => !held.has(t.group))
+        for (const t of fresh) held.add(t.group)
+        return fresh
+      },
+      handle: async ({ group, kind }, sent) => {
+        try {
+          await handle({ group, kind }, sent)
+        } finally {
+          held.delete(group)
+        }
+      },
+    })
     const left = await slotWork.remaining(def.id, slot)
     if (!left.count) {
       this.notHere.delete(slotKey)
@@ -410,10 +459,11 @@ export class Scheduler {
       } else missed.push(next)
       t = next
     }
-    // a broadcast an instance began before it died (lastSlot already past it) resumes too
+    // a broadcast an instance began before it died (lastSlot already past it) resumes too; a slot
+    // from before the schedule was first seen (another instance saw it a moment ago) does not
     if (fire === undefined) {
       const recent = latestSlotSince(def.cron, tz, graceStart, now)
-      if (recent !== undefined) fire = recent
+      if (recent !== undefined && (recent === state.lastSlot || await this.deps.stores.slotWork.exists(def.id, recent))) fire = recent
     }
     for (const slot of missed.slice(-missedKept)) await this.runSlot(def, slot, { missed: true, late: false })
     if (fire !== undefined) await this.runSlot(def, fire, { missed: false, late: true })

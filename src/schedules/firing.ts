@@ -151,26 +151,32 @@ export async function fireInGroup(env: FireEnv, def: ScheduleDef, group: GroupCo
 }
 
 /**
- * The job wrapper (one of the three catch sites): fire one schedule in one group at `slot`,
- * record the outcome, and log `{ err, scheduleId, group, slot }` when it fails.
+ * The job wrapper (one of the three catch sites): fire one schedule in one group at `slot` and
+ * log `{ err, scheduleId, group, slot }` when it fails. Returns the firing to record; the caller
+ * records it (a broadcast writes the records of many groups at once).
  */
-export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number, extra: { late?: boolean; manual?: boolean } = {}): Promise<Firing> {
+export async function attemptFiring(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number, extra: { late?: boolean; manual?: boolean } = {}): Promise<Firing> {
   const { log } = env.deps
-  let f: Firing
   try {
-    f = { ...await fireInGroup(env, def, group, slot), ...extra }
+    const f = { ...await fireInGroup(env, def, group, slot), ...extra }
     log.info({ scheduleId: def.id, group: group.key, slot, outcome: f.outcome, ...extra }, 'schedule fired')
+    return f
   } catch (err) {
     // the platform's own reason (in Chinese) is what a secretary reads in #定时 列表
     const platform = platformFailureOf(err)
     const outcome = platform?.failure === 'unconfirmed' ? 'unconfirmed' : 'failed'
     log[outcome === 'failed' ? 'error' : 'warn']({ err, scheduleId: def.id, group: group.key, slot }, outcome === 'failed' ? 'schedule firing failed' : 'schedule firing delivery unconfirmed')
-    f = { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: redactSecrets((platform ?? err as Error).message), ...(platform ? { failure: platform.failure } : {}), ...extra }
+    return { scheduleId: def.id, group: group.key, slot, outcome, at: env.deps.clock.now(), error: redactSecrets((platform ?? err as Error).message), ...(platform ? { failure: platform.failure } : {}), ...extra }
   }
+}
+
+/** Fire one schedule in one group at `slot` (attemptFiring) and record the outcome. */
+export async function runFiring(env: FireEnv, def: ScheduleDef, group: GroupConfig, slot: number, extra: { late?: boolean; manual?: boolean } = {}): Promise<Firing> {
+  const f = await attemptFiring(env, def, group, slot, extra)
   try {
     await env.deps.stores.schedules.recordFiring(f)
   } catch (err) {
-    log.error({ err, scheduleId: def.id, group: group.key, slot }, 'firing record failed')
+    env.deps.log.error({ err, scheduleId: def.id, group: group.key, slot }, 'firing record failed')
   }
   return f
 }

@@ -1,4 +1,4 @@
-import type { Redis } from './redis.ts'
+import { isCluster, type Redis } from './redis.ts'
 import type { Keys } from './keys.ts'
 import type { Clock } from '../clock.ts'
 import type { ScheduleConfig } from '../config.ts'
@@ -79,6 +79,14 @@ local cur = redis.call('HGET', KEYS[1], 'last')
 if ARGV[2] ~= '1' and cur and tonumber(cjson.decode(cur).slot) > tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'last', ARGV[3])
 return 1`
+
+// KEYS: firing lists; ARGV: how many to keep, then one record per list.
+const pushScript = `
+for i = 1, #KEYS do
+  redis.call('LPUSH', KEYS[i], ARGV[i + 1])
+  redis.call('LTRIM', KEYS[i], 0, tonumber(ARGV[1]) - 1)
+end
+return #KEYS`
 
 const summaryScript = `
 local cur = redis.call('HGET', KEYS[1], 'slotSummary')
@@ -161,6 +169,24 @@ export function createScheduleStore(redis: Redis, keys: Keys, clock: Clock) {
         .exec()
       // keep the newest slot as "last"; a late missed record must not hide a newer send
       await redis.eval(lastScript, 1, keys.scheduleState(f.scheduleId), String(f.slot), f.manual ? '1' : '0', json)
+    },
+    /**
+     * Firing records of many groups at once (a broadcast's batch): each appended to its group's
+     * list, the last one made the schedule's last outcome. One script for the batch on one Redis
+     * node; on a Redis Cluster, where each group's list has its own slot, one pipeline per group.
+     */
+    async recordFirings(fs: readonly Firing[]): Promise<void> {
+      if (!fs.length) return
+      const jsons = fs.map((f) => redactSecrets(JSON.stringify(f)))
+      const lists = fs.map((f) => keys.firings(f.group, f.scheduleId))
+      const pushed = isCluster(redis)
+        ? Promise.all(lists.map((k, i) => redis.pipeline().lpush(k, jsons[i]).ltrim(k, 0, firingsKept - 1).exec()))
+        : redis.eval(pushScript, lists.length, ...lists, String(firingsKept), ...jsons)
+      const lastOf = new Map(fs.map((f, i) => [f.scheduleId, i]))
+      await Promise.all([
+        pushed,
+        ...[...lastOf.values()].map((i) => redis.eval(lastScript, 1, keys.scheduleState(fs[i].scheduleId), String(fs[i].slot), fs[i].manual ? '1' : '0', jsons[i])),
+      ])
     },
     /** Keep a finished slot's counts as the schedule's last broadcast (a newer slot's stay). */
     async recordSlotSummary(id: string, summary: SlotSummary): Promise<void> {

@@ -28,14 +28,14 @@ for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1`
 
 // ARGV: now, lease until, token, max, ttl, groups not to take (this instance cannot reach them)... A group whose lease lapsed after its holder began
-// sending may have been delivered: it is recorded unconfirmed, never sent again.
+// sending may have been delivered: it is recorded unconfirmed, never sent again. At most
+// max + #skip free groups are read: enough for max of them not skipped.
 const takeLua = `
 local out = {}
 local skip = {}
 for i = 6, #ARGV do skip[ARGV[i]] = true end
 local limit = tonumber(ARGV[4])
-local due
-if #ARGV > 5 then due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) else due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit) end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit + #ARGV - 5)
 local n = 0
 for _, g in ipairs(due) do
   if n >= limit then break end
@@ -60,48 +60,84 @@ end
 for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 return out`
 
-// ARGV: group, token, lease until. Only the lease holder begins; the lease is renewed.
+// ARGV: token, lease until, groups... Only the lease holder begins; the lease is renewed. One
+// flag per group (1: begun).
 const beginLua = `
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-return 1`
-
-// ARGV: group, token, outcome JSON. Records once; the sender itself may replace the
-// 'unconfirmed' a taker recorded for it while it was slow (it knows the outcome).
-const finishLua = `
-local cur = redis.call('HGET', KEYS[4], ARGV[1])
-if cur then
-  local d = cjson.decode(cur)
-  if not (d.outcome == 'unconfirmed' and d.by == ARGV[2]) then return 0 end
+local out = {}
+for i = 3, #ARGV do
+  local g = ARGV[i]
+  if redis.call('HGET', KEYS[2], g) == ARGV[1] and redis.call('ZSCORE', KEYS[1], g) then
+    redis.call('HSET', KEYS[3], g, ARGV[1])
+    redis.call('ZADD', KEYS[1], ARGV[2], g)
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
 end
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
-redis.call('ZREM', KEYS[1], ARGV[1])
-if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[2], ARGV[1]) end
-if redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[3], ARGV[1]) end
-return 1`
+return out`
 
-// ARGV: group, token, free at. The lease holder gives the group back unsent (it cannot reach it).
+// ARGV: token, then group and outcome JSON pairs. Records each once; the sender itself may
+// replace the 'unconfirmed' a taker recorded for it while it was slow (it knows the outcome).
+// One flag per group (1: recorded).
+const finishLua = `
+local out = {}
+for i = 2, #ARGV, 2 do
+  local g = ARGV[i]
+  local cur = redis.call('HGET', KEYS[4], g)
+  local ok = true
+  if cur then
+    local d = cjson.decode(cur)
+    ok = d.outcome == 'unconfirmed' and d.by == ARGV[1]
+  end
+  if ok then
+    redis.call('HSET', KEYS[4], g, ARGV[i + 1])
+    redis.call('ZREM', KEYS[1], g)
+    if redis.call('HGET', KEYS[2], g) == ARGV[1] then redis.call('HDEL', KEYS[2], g) end
+    if redis.call('HGET', KEYS[3], g) == ARGV[1] then redis.call('HDEL', KEYS[3], g) end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out`
+
+// ARGV: group, token, free at, why (may be empty). The lease holder gives the group back unsent
+// (it cannot reach it); `why` is kept in meta as 'unreached:<group>' until another instance sends it.
 const releaseLua = `
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or redis.call('HGET', KEYS[3], ARGV[1]) then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'unreached:' .. ARGV[1], ARGV[4]) end
 return 1`
 
-// ARGV: now, outcome JSON. Every group not leased now (never taken, or its lease lapsed without
-// a send begun) is recorded with the outcome (missed: slot too old, or the grace window ended).
+// ARGV: now, outcome JSON, unreached outcome JSON (error filled from the note). Every group not
+// leased now (never taken, or its lease lapsed without a send begun) is recorded with the outcome
+// (missed: slot too old, or the grace window ended); one no instance could reach, as failed with
+// why. Returns group, outcome and note triples.
 const closeLua = `
 local out = {}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 for _, g in ipairs(due) do
   local began = redis.call('HGET', KEYS[3], g)
+  local why = redis.call('HGET', KEYS[5], 'unreached:' .. g)
   local rec = ARGV[2]
-  if began then rec = cjson.encode({ outcome = 'unconfirmed', at = tonumber(ARGV[1]), by = began, error = 'began' }) end
+  local outcome = cjson.decode(ARGV[2]).outcome
+  if began then
+    outcome = 'unconfirmed'
+    rec = cjson.encode({ outcome = outcome, at = tonumber(ARGV[1]), by = began, error = 'began' })
+  elseif why then
+    local d = cjson.decode(ARGV[3])
+    d.error = why
+    outcome = d.outcome
+    rec = cjson.encode(d)
+  end
   redis.call('HSET', KEYS[4], g, rec)
   redis.call('ZREM', KEYS[1], g)
   redis.call('HDEL', KEYS[2], g)
   redis.call('HDEL', KEYS[3], g)
   out[#out + 1] = g
+  out[#out + 1] = outcome
+  out[#out + 1] = why or ''
 end
 return out`
 
@@ -115,8 +151,8 @@ export function createSlotWork(redis: Redis, keys: Keys) {
     slotWorkTake: { keys: 4, lua: takeLua },
     slotWorkBegin: { keys: 3, lua: beginLua },
     slotWorkFinish: { keys: 4, lua: finishLua },
-    slotWorkClose: { keys: 4, lua: closeLua },
-    slotWorkRelease: { keys: 3, lua: releaseLua },
+    slotWorkClose: { keys: 5, lua: closeLua },
+    slotWorkRelease: { keys: 4, lua: releaseLua },
   })
   const k = (id: string, slot: number) => keys.slotWork(id, slot)
   const four = (id: string, slot: number) => { const w = k(id, slot); return [w.pending, w.leases, w.inflight, w.done] }
@@ -133,23 +169,45 @@ export function createSlotWork(redis: Redis, keys: Keys) {
       for (let i = 0; i < flat.length; i += 2) out.push({ group: flat[i], kind: flat[i + 1] as Taken['kind'] })
       return out
     },
-    /** Mark that the lease holder is about to send (after this, a lapsed lease means "maybe delivered"); false if the lease is gone. */
-    async begin(id: string, slot: number, group: string, token: string, leaseUntil: number): Promise<boolean> {
+    /**
+     * Mark that the lease holder is about to send to each of `groups` (after this, a lapsed lease
+     * means "maybe delivered"), renewing the lease; per group, false if its lease is gone.
+     */
+    async begin(id: string, slot: number, groups: readonly string[], token: string, leaseUntil: number): Promise<boolean[]> {
+      if (!groups.length) return []
       const [pending, leases, inflight] = four(id, slot)
-      return await s.slotWorkBegin(pending, leases, inflight, group, token, String(leaseUntil)) === 1
+      return (await s.slotWorkBegin(pending, leases, inflight, token, String(leaseUntil), ...groups) as number[]).map((f) => f === 1)
     },
-    /** Give a leased group back unsent, free for any instance from `freeAt`; false if the lease is gone. */
-    async release(id: string, slot: number, group: string, token: string, freeAt: number): Promise<boolean> {
-      const [pending, leases, inflight] = four(id, slot)
-      return await s.slotWorkRelease(pending, leases, inflight, group, token, String(freeAt)) === 1
+    /**
+     * Give a leased group back unsent, free for any instance from `freeAt`; `unreached` says why
+     * this instance could not reach it (recorded as the group's failure if no instance ever does).
+     * False if the lease is gone.
+     */
+    async release(id: string, slot: number, group: string, token: string, freeAt: number, unreached = ''): Promise<boolean> {
+      const w = k(id, slot)
+      return await s.slotWorkRelease(w.pending, w.leases, w.inflight, w.meta, group, token, String(freeAt), unreached) === 1
     },
-    /** Record a group's outcome once; false if another record stands. */
-    async finish(id: string, slot: number, group: string, token: string, o: GroupOutcome): Promise<boolean> {
-      return await s.slotWorkFinish(...four(id, slot), group, token, JSON.stringify({ ...o, by: token })) === 1
+    /** Record each group's outcome once; per group, false if another record stands. */
+    async finish(id: string, slot: number, token: string, records: ReadonlyArray<{ group: string; outcome: GroupOutcome }>): Promise<boolean[]> {
+      if (!records.length) return []
+      const args = records.flatMap((r) => [r.group, JSON.stringify({ ...r.outcome, by: token })])
+      return (await s.slotWorkFinish(...four(id, slot), token, ...args) as number[]).map((f) => f === 1)
     },
-    /** Record every group not leased now with `o` (a missed slot, the grace window over); returns them. */
-    async close(id: string, slot: number, now: number, o: GroupOutcome): Promise<string[]> {
-      return await s.slotWorkClose(...four(id, slot), String(now), JSON.stringify(o)) as string[]
+    /**
+     * Record every group not leased now with `o` (a missed slot, the grace window over), or, when
+     * an instance left a note that it could not reach the group, as failed with that reason.
+     * Returns the groups with the outcome recorded.
+     */
+    async close(id: string, slot: number, now: number, o: GroupOutcome): Promise<Array<{ group: string; outcome: GroupOutcome['outcome']; error?: string }>> {
+      const w = k(id, slot)
+      const flat = await s.slotWorkClose(w.pending, w.leases, w.inflight, w.done, w.meta, String(now), JSON.stringify(o), JSON.stringify({ ...o, outcome: 'failed' })) as string[]
+      const out: Array<{ group: string; outcome: GroupOutcome['outcome']; error?: string }> = []
+      for (let i = 0; i < flat.length; i += 3) out.push({ group: flat[i], outcome: flat[i + 1] as GroupOutcome['outcome'], ...(flat[i + 2] ? { error: flat[i + 2] } : {}) })
+      return out
+    },
+    /** Whether the slot's work list was written (some instance began the broadcast). */
+    async exists(id: string, slot: number): Promise<boolean> {
+      return await redis.exists(k(id, slot).meta) === 1
     },
     /** Groups still to do, and the earliest time one of them is free to take (0: now). */
     async remaining(id: string, slot: number): Promise<{ count: number; nextFree?: number }> {

@@ -17,6 +17,10 @@ import { scheduleConfig } from '../support/schedule-config.ts'
 import { testDeps } from '../support/deps.ts'
 import type { Messenger } from '../../src/bot/messenger.ts'
 import { formatScheduleRow, scheduleOverview } from '../../src/schedules/overview.ts'
+import { parseConfig } from '../../src/config.ts'
+import { createBroadcastChannels } from '../../src/channels/broadcast-channels.ts'
+import { startFakeWecom } from '../support/fake-wecom.ts'
+import { until } from '../support/until.ts'
 
 const tz = 'Asia/Shanghai'
 // Feb 29 only: real time never reaches a slot while these tests run, so only the fake clock matters
@@ -132,6 +136,74 @@ describe('fan-out (issue 15 item 3)', () => {
     release()
     await firing
     expect(base.sent).toHaveLength(20)
+  })
+})
+
+describe('fan-out: rooms that cannot be reached, group robots (issue 15 item 3)', () => {
+  it('a room no instance can reach does not hold up the others; when the grace window ends it is recorded failed with the reason and its secretaries are told privately', async () => {
+    const five = [1, 2, 3, 4, 5].map((i) => ({ topic: `第${i}支部学习群`, secretaries: [{ id: `wxid_sec${i}`, name: `书记${i}` }] }))
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups: five })
+    const clock = createManualClock(slot)
+    const base = createRecordingMessenger()
+    let looked = 0
+    const m: Messenger = {
+      ...base,
+      async reaches(group) {
+        if (group !== '第3支部学习群') return true
+        looked++
+        return false // the bot was removed from this room
+      },
+    }
+    const s = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, m)
+    const store = createScheduleStore(redis, keys, clock)
+    const [def] = await allSchedules(config, store)
+    await s.onSlot(def, slot, false)
+    expect(base.sent.map((x) => x.group).sort()).toEqual(['第1支部学习群', '第2支部学习群', '第4支部学习群', '第5支部学习群'])
+    expect((await store.state('all')).slotSummary).toBeUndefined() // not over: another instance may host it
+
+    clock.advance(31_000) // looked at again, still unreachable
+    await s.onSlot(def, slot, false)
+    expect(looked).toBe(2)
+    clock.set(slot + 11 * 60_000) // the grace window (10 min) is over
+    await s.onSlot(def, slot, false)
+
+    expect((await store.state('all')).slotSummary).toMatchObject({
+      total: 5, sent: 4, failed: 1, missed: 0,
+      problems: [{ group: '第3支部学习群', outcome: 'failed', error: expect.stringContaining('找不到这个群') }],
+    })
+    const [row] = await scheduleOverview(config, store, clock.now())
+    expect(formatScheduleRow(row, tz)).toContain('未送达：第3支部学习群（找不到这个群')
+    expect(base.sent.filter((x) => x.to)).toEqual([expect.objectContaining({ to: 'wxid_sec3', text: expect.stringContaining('“第3支部学习群”的定时通知（定时任务 all，02-29 09:00）没有发出去：找不到这个群') })])
+    expect(base.sent.filter((x) => x.group)).toHaveLength(4)
+  })
+
+  it('sends through many group robots at once, beyond the bot account\'s 32 at a time', async () => {
+    const n = 40
+    const hookGroups = Array.from({ length: n }, (_, i) => ({ topic: `第${i + 1}支部`, webhook: `HOOK_${i + 1}` }))
+    const fake = await startFakeWecom({ botId: 'b', secret: 's', webhookKeys: hookGroups.map((_g, i) => `KEY${i + 1}`) })
+    try {
+      const env = Object.fromEntries(hookGroups.map((g, i) => [g.webhook, fake.webhookUrl(`KEY${i + 1}`)]))
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-hooks-'))
+      const config = parseConfig({ groups: hookGroups, dataDir: dir, schedules: [{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }] }, path.join(dir, 'studybot.yaml'), env)
+      const clock = createManualClock(slot)
+      const { deps } = await testDeps({ config, redis, keys, clock })
+      const base = createRecordingMessenger()
+      const channels = createBroadcastChannels(config, deps.log, () => base)
+      // the broadcast path of the real messenger: a group with a robot is sent through it
+      const m: Messenger = { ...base, async toGroup(group, text) { await channels.webhooks[group](text, []) } }
+      const held = fake.holdWebhooks()
+      const s = new Scheduler(deps, m)
+      const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+      const firing = s.onSlot(def, slot, false)
+      // every robot's message is on its way at the same time (one at a time would never get here)
+      await until(() => fake.webhookCalls.length === n, `${n} webhook calls in flight`)
+      held.release()
+      await firing
+      expect(fake.deliveries.filter((d) => d.via === 'webhook').map((d) => d.conversation).sort()).toEqual(hookGroups.map((_g, i) => `webhook:KEY${i + 1}`).sort())
+      expect((await createScheduleStore(redis, keys, clock).state('all')).slotSummary).toMatchObject({ total: n, sent: n, failed: 0 })
+    } finally {
+      await fake.close()
+    }
   })
 })
 

@@ -121,6 +121,7 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
 
   const received: ReceivedFrame[] = []
   const webhookCalls: WebhookCall[] = []
+  let webhookHold: Promise<void> | undefined
   const deliveries: Delivery[] = []
   const bubbles = new Map<string, Bubble>()
   const sockets = new Map<number, WebSocket>()
@@ -353,6 +354,8 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
     try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')) } catch { body = undefined }
     const [errcode, errmsg] = webhookAnswer(key, body)
     webhookCalls.push({ key, body, errcode })
+    changed()
+    if (webhookHold) await webhookHold // a slow robot: the answer comes once the test releases it
     if (errcode === 0) {
       const content = String(body.text?.content ?? body.markdown?.content ?? '')
       // OFF §1: text's mentioned_list notifies those userids ("@all" everyone); markdown's <@userid> does too.
@@ -474,6 +477,18 @@ export async function startFakeWecom(opts: FakeWecomOptions) {
         release() {
           if (held.get(cmd) === h) held.delete(cmd)
           for (const go of h.queue.splice(0)) go()
+        },
+      }
+    },
+    /** Hold back every webhook answer until release() (each call is recorded on arrival). */
+    holdWebhooks() {
+      let release!: () => void
+      const hold = new Promise<void>((resolve) => { release = resolve })
+      webhookHold = hold
+      return {
+        release() {
+          if (webhookHold === hold) webhookHold = undefined
+          release()
         },
       }
     },
