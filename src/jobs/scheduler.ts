@@ -95,6 +95,8 @@ export class Scheduler {
   private readonly redisRetryMs: number
   /** Groups of a slot this instance found it cannot reach, with when: not taken again for a while. */
   private readonly notHere = new Map<string, Map<string, number>>()
+  /** The start-up room lookups (lookUpRooms). */
+  private lookups: Promise<void> = Promise.resolve()
   /** Re-drains of broadcasts waiting for a lapsed lease, by schedule and slot. */
   private readonly redrains = new Map<string, NodeJS.Timeout>()
 
@@ -148,7 +150,35 @@ export class Scheduler {
     const defs = await allSchedules(this.deps.config, this.store)
     if (!this.running) return
     await Promise.all(defs.map((def) => this.track(this.catchUp(def))))
+    this.lookups = this.lookUpRooms(defs)
+    this.track(this.lookups)
     log.info({ schedules: this.tasks.size, instance: this.instance }, 'scheduler started')
+  }
+
+  /** Resolves once the rooms of the scheduled groups have been looked up after start (lookUpRooms). */
+  roomsLookedUp(): Promise<void> {
+    return this.lookups
+  }
+
+  /**
+   * Look up, a few at a time and in the background, the room of every group a schedule targets,
+   * so that the first broadcast after login does not pay for thousands of room lookups (loading
+   * a room on the platform costs more than a Redis round trip); the rooms this account cannot
+   * find are logged once, with how many.
+   */
+  private async lookUpRooms(defs: readonly ScheduleDef[]): Promise<void> {
+    const { messenger } = this.env
+    if (!messenger.reaches) return
+    const groups = [...new Set(defs.flatMap((def) => targetGroups(this.deps.config, def).map((g) => g.key)))]
+    const missing: string[] = []
+    let i = 0
+    await Promise.all(Array.from({ length: Math.min(4, groups.length) }, async () => {
+      while (this.running && i < groups.length) {
+        const group = groups[i++]
+        if (!await messenger.reaches!(group).catch(() => false)) missing.push(group)
+      }
+    }))
+    if (missing.length) this.deps.log.info({ count: missing.length, groups: missing.slice(0, 20) }, 'scheduled groups whose room this account cannot find (hosted by another account, or the bot is not in them)')
   }
 
   /** Destroy every cron task and wait for firings in flight, so the process can exit. */
