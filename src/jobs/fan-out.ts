@@ -17,9 +17,10 @@ export interface FanOut<T, L extends string> {
 /**
  * Send items as they are taken, each lane up to its limit, never waiting for a batch to finish:
  * a group whose send hangs holds one place in its lane and nothing else. More is taken only when
- * every item taken so far has started, so none waits long under its lease behind a full lane.
- * Resolves once nothing is left to take and every item is handled; rejects with the first
- * failure of `take` or `handle` (after the items in flight settle).
+ * every item taken so far has started, so none waits long under its lease behind a full lane;
+ * after an empty take, again each time an item is done. Resolves once a take found nothing with
+ * nothing in flight; rejects with the first failure of `take` or `handle` (after the items in
+ * flight settle).
  */
 export function fanOut<T, L extends string>(o: FanOut<T, L>): Promise<void> {
   const lanes = Object.keys(o.limits) as L[]
@@ -53,6 +54,8 @@ export function fanOut<T, L extends string>(o: FanOut<T, L>): Promise<void> {
         }
         o.handle(item, sent).catch((err: unknown) => { failure ??= { err } }).finally(() => {
           handling--
+          // what others handed back meanwhile (groups they cannot reach) is worth another look
+          exhausted = false
           sent()
           pump()
         })

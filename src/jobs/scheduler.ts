@@ -22,6 +22,8 @@ import type { Taken } from '../store/slot-work.ts'
 
 /** How long this instance leaves a group it could not reach to the others before trying it again. */
 const retryReachMs = 30_000
+/** At most this long between looks at a broadcast whose remaining groups other instances hold. */
+const relookMs = 5_000
 /** Why a group no instance could reach was not sent, as its secretaries and the slot's results read it. */
 const unreachedReason = '找不到这个群（机器人可能已不在群里，或群名已改），在补发时限内一直联系不上'
 
@@ -318,7 +320,8 @@ export class Scheduler {
   private async runSlot(def: ScheduleDef, slot: number, o: { missed: boolean; late: boolean }): Promise<void> {
     const { slotWork } = this.deps.stores
     const groups = targetGroups(this.deps.config, def)
-    await slotWork.create(def.id, slot, groups.map((g) => g.key), this.claimTtlMs, this.deps.clock.now())
+    // written once; a look again (redrain) does not send every group's key each time
+    if (!await slotWork.exists(def.id, slot)) await slotWork.create(def.id, slot, groups.map((g) => g.key), this.claimTtlMs, this.deps.clock.now())
     if (o.missed) {
       const now = this.deps.clock.now()
       const closed = await slotWork.close(def.id, slot, now, { outcome: 'missed', at: now })
@@ -423,11 +426,14 @@ export class Scheduler {
       await this.runSlot(def, slot, { missed: true, late })
       return
     }
-    // held by another instance, or hosted elsewhere: look again when a lease lapses, when it is
-    // time to try an unreachable group again, or at the end of the grace window
-    const free = left.nextFree && left.nextFree > clock.now() ? left.nextFree : clock.now() + (notHere.size ? retryReachMs : 1000)
-    const at = Math.min(Math.max(free, clock.now() + 1000), graceEnd + 1000)
-    this.redrainAt(def, slot, late, at - clock.now())
+    // held by another instance, or hosted elsewhere: look again in a second if a group was handed
+    // back meanwhile, else every few seconds (a holder may hand back groups it cannot reach, a
+    // lease may lapse; an unreachable group is tried again after retryReachMs), until the grace
+    // window ends
+    const now = clock.now()
+    const handedBack = (!left.nextFree || left.nextFree <= now) && await slotWork.freeBesides(def.id, slot, now, new Set(notHere.keys()))
+    const at = Math.min(now + (handedBack ? 1000 : relookMs), graceEnd + 1000)
+    this.redrainAt(def, slot, late, at - now)
   }
 
   private redrainAt(def: ScheduleDef, slot: number, late: boolean, delayMs: number): void {

@@ -209,6 +209,11 @@ export function createSlotWork(redis: Redis, keys: Keys) {
     async exists(id: string, slot: number): Promise<boolean> {
       return await redis.exists(k(id, slot).meta) === 1
     },
+    /** Whether some group is free to take at `now` besides `skip` (those this instance cannot reach). */
+    async freeBesides(id: string, slot: number, now: number, skip: ReadonlySet<string>): Promise<boolean> {
+      const due = await redis.zrangebyscore(k(id, slot).pending, '-inf', String(now), 'LIMIT', 0, skip.size + 1)
+      return due.some((g) => !skip.has(g))
+    },
     /** Groups still to do, and the earliest time one of them is free to take (0: now). */
     async remaining(id: string, slot: number): Promise<{ count: number; nextFree?: number }> {
       const w = k(id, slot)
