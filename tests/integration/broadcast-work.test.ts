@@ -237,6 +237,41 @@ describe('groups hosted by different instances (one account each)', () => {
   })
 })
 
+describe('groups handed back by the instance that held them', () => {
+  it('an instance that found every group held by another sends the ones handed back within seconds, not after the lease', async () => {
+    const config = scheduleConfig([{ id: 'all', group: '*', cron: leapCron, kind: 'text', text: '全体通知' }], { groups })
+    const clock = createManualClock(slot) // the 2-minute leases never lapse while this test runs
+    const mine = (half: number) => new Set(groups.filter((_g, i) => Math.floor(i / 10) === half).map((g) => g.topic))
+    const slowLookup = (() => { let open!: () => void; const opened = new Promise<void>((r) => { open = r }); return { opened, open } })()
+    let askedA = 0
+    const baseA = createRecordingMessenger()
+    const ma: Messenger = {
+      ...baseA,
+      async reaches(group) {
+        if (mine(0).has(group)) return true
+        askedA++
+        await slowLookup.opened // finding out that a room is not here takes a while
+        return false
+      },
+    }
+    const mb = createRecordingMessenger()
+    const b = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, { ...mb, async reaches(group) { return mine(1).has(group) } })
+    const a = new Scheduler((await testDeps({ config, redis, keys, clock })).deps, ma)
+    await b.start()
+    const [def] = await allSchedules(config, createScheduleStore(redis, keys, clock))
+    const firingA = a.onSlot(def, slot, false)
+    await until(() => askedA === 10, 'instance A holding all 20 groups')
+    await b.onSlot(def, slot, false) // finds every group held by A: looks again later
+    expect(mb.sent).toHaveLength(0)
+    slowLookup.open() // A hands B's 10 groups back
+    await firingA
+    await until(() => mb.sent.length === 10, 'B sending the groups A handed back')
+    await b.stop()
+    expect(mb.sent.map((x) => x.group).sort()).toEqual([...mine(1)].sort())
+    expect(baseA.sent.map((x) => x.group).sort()).toEqual([...mine(0)].sort())
+  })
+})
+
 describe('a slot while Redis blinks (issue 14 item 9)', () => {
   it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
