@@ -1,12 +1,14 @@
 // npm run bench:scale — issue 15's targets, each next to a baseline measured in the same run:
 // 1. one slot of a '*' schedule to N groups (default 6,000; SCALE_GROUPS) by id and by topic through the real
 //    bot on the mock puppet, pacing 0, vs N raw Redis claim round trips (SET NX PX, one at a time);
+// 1b. 600 groups (WEBHOOK_GROUPS) that each have a group robot, against a local webhook server
+//    answering after 100 ms, vs the same calls one at a time (bench/scale-webhooks.ts);
 // 2. 60 groups (PACED_GROUPS) at the default pacing (1 message/s per account, PACING_MS) over 2
 //    accounts in one process (two Wechaty logins on the mock puppet, `accounts:` in the config), vs
 //    one account through the same bot; and (2i) over 2 instances with one account each;
 // 3. crash drill: two instances (child processes) share a 200-group broadcast, one is SIGKILLed
 //    at a random point and restarted; counts sends per group (REPEAT times, default 20).
-// SCALE_PARTS=2 (or 1,2i,3 …) runs only those parts.
+// SCALE_PARTS=2 (or 1,1b,2i,3 …) runs only those parts.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,22 +16,19 @@ import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
 import { parseConfig } from '../src/config.ts'
-import { systemClock } from '../src/clock.ts'
 import { createKeys } from '../src/store/keys.ts'
 import { connectRedis } from '../src/store/redis.ts'
 import { startLocalRedis } from '../src/store/local-redis-server.ts'
-import { Scheduler } from '../src/jobs/scheduler.ts'
 import { createDeps } from '../src/deps.ts'
-import { allSchedules } from '../src/schedules/definitions.ts'
-import { startSimulation } from '../src/cli/simulation.ts'
-import type { Messenger } from '../src/bot/messenger.ts'
 import { broadcastOverAccounts, broadcastOverInstances } from './scale-accounts.ts'
+import { webhookFanOut } from './scale-webhooks.ts'
+import { fanOutBroadcast } from './scale-fanout.ts'
 
 const N = Number(process.env.SCALE_GROUPS ?? 6000)
 const DRILL_GROUPS = Number(process.env.DRILL_GROUPS ?? 200)
 const REPEAT = Number(process.env.REPEAT ?? 20)
-/** Which parts run: 1 (fan-out), 2 (accounts in one process), 2i (two instances), 3 (crash drill); SCALE_PARTS=2 for one. */
-const PARTS = new Set((process.env.SCALE_PARTS ?? '1,2,2i,3').split(',').map((p) => p.trim()))
+/** Which parts run: 1 (fan-out), 1b (webhook groups), 2 (accounts in one process), 2i (two instances), 3 (crash drill); SCALE_PARTS=2 for one. */
+const PARTS = new Set((process.env.SCALE_PARTS ?? '1,1b,2,2i,3').split(',').map((p) => p.trim()))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-bench-scale-'))
 const server = await startLocalRedis({ dir: path.join(dir, 'redis'), persistent: false })
 const redis = await connectRedis(server.url)
@@ -44,35 +43,28 @@ async function rawClaims(prefix: string): Promise<number> {
   return performance.now() - t0
 }
 
-async function fanOut(by: 'id' | 'topic'): Promise<number> {
-  const groups = Array.from({ length: N }, (_, i) => by === 'id' ? { id: `room${i}@chatroom`, topic: `学习群${i}` } : { topic: `学习群${i}` })
-  const config = parseConfig({
-    bot: { name: '学习助手', sendIntervalMs: 0 }, console: { enabled: false }, dataDir: path.join(dir, `data-${by}`), groups,
-    schedules: [{ id: 'all', group: '*', cron: '0 9 29 2 *', kind: 'text', text: '全体通知' }],
-  }, path.join(dir, 'bench.yaml'), {})
-  const deps = await createDeps({ config, log, clock: systemClock, redis, keys: createKeys(`b${by}${Date.now()}`) })
-  let messenger: Messenger | undefined
-  let sent = 0
-  let last = 0
-  const sim = await startSimulation({ deps, jobs: (_d, m) => { messenger = m; return [] }, onSent: () => { sent++; last = performance.now() } })
-  while (!messenger) await sleep(50)
-  const scheduler = new Scheduler(deps, messenger)
-  const [def] = await allSchedules(config, deps.stores.schedules)
-  const t0 = performance.now()
-  await scheduler.onSlot(def, slot, false)
-  while (sent < N) await sleep(20)
-  await sim.stop()
-  return last - t0
-}
-
 if (PARTS.has('1')) {
   console.log(`1. 一个时间点发往 ${N} 个群（pacing 0，单实例，mock puppet）`)
   const base = await rawClaims('raw')
   console.log(`   基准：${N} 次 Redis 认领往返（SET NX PX，逐个）  ${fmt(base)}`)
+  const ratio = (ms: number) => `${(ms / base).toFixed(2)}× 基准`
   for (const by of ['id', 'topic'] as const) {
-    const t = await fanOut(by)
-    console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t)}  = ${(t / base).toFixed(2)}× 基准（目标 ≤ 3×）`)
+    const t = await fanOutBroadcast({ n: N, by, redis, log, dir, slot })
+    console.log(`   按群 ${by === 'id' ? 'id' : '名称（topic）'} 查找：时间点 → 最后一个群  ${fmt(t.ms)}  = ${ratio(t.ms)}（目标 ≤ 3×；启动时后台查找 ${N} 个群的房间用了 ${fmt(t.lookUpMs!)}）`)
   }
+  const cold = await fanOutBroadcast({ n: N, by: 'id', cold: true, redis, log, dir, slot })
+  console.log(`   刚登录、房间尚未查找（按 id）：${fmt(cold.ms)}  = ${ratio(cold.ms)}（Wechaty 首次加载每个房间的开销）`)
+  const bare = await fanOutBroadcast({ n: N, by: 'id', bare: true, redis, log, dir, slot })
+  console.log(`   仅调度器（消息接口立即返回，不经 mock puppet）：${fmt(bare.ms)}  = ${ratio(bare.ms)}`)
+}
+
+// --- 1b. webhook groups ----------------------------------------------------------------------
+if (PARTS.has('1b')) {
+  const hooks = Number(process.env.WEBHOOK_GROUPS ?? 600)
+  console.log(`1b. ${hooks} 个群各有群机器人（webhook），本地假服务器每次调用 100 ms 后应答`)
+  const hook = await webhookFanOut({ n: hooks, latencyMs: 100, redis, log, dir, slot })
+  console.log(`   基准：逐个调用（30 次实测的平均 × ${hooks}）  ${fmt(hook.oneAtATime)}；下限（每次 100 个并发）${fmt(hook.floor)}`)
+  console.log(`   时间点 → 最后一个群的机器人应答  ${fmt(hook.fanOut)}  = ${(hook.fanOut / hook.oneAtATime).toFixed(3)}× 逐个调用，${(hook.fanOut / hook.floor).toFixed(2)}× 下限`)
 }
 
 // --- 2. two accounts: two Wechaty logins in one process; two instances ----------------------
