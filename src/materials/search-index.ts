@@ -79,7 +79,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   synonymWeight: 0.5,
   relatedCoordination: 1,
   phraseWeight: 0.35,
-  rerankDepth: 50,
+  rerankDepth: 30,
   coordination: 1,
   coordinationBy: 'count',
   docPrior: 1,
@@ -441,10 +441,13 @@ function phraseCoverage(segments: string[], text: string): number {
   for (const seg of segments) {
     total += seg.length
     let i = 0
-    while (i < seg.length) {
-      let len = 0
+    while (i + 1 < seg.length) {
+      // a run starts with a pair found; then grows while the text still has it
+      if (!text.includes(seg.slice(i, i + 2))) { i++; continue }
+      let len = 2
       while (i + len < seg.length && text.includes(seg.slice(i, i + len + 1))) len++
-      if (len >= 2) { covered += len; i += len } else i++
+      covered += len
+      i += len
     }
   }
   return total ? covered / total : 0
