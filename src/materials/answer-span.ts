@@ -57,9 +57,22 @@ const TYPE_EVIDENCE: Record<AnswerType, RegExp> = {
 }
 
 /** Whether `text` holds what an answer of `type` needs; for a list with a stated size (哪四种), a list of that many items. */
-export function holdsAnswerType(type: AnswerType, text: string, items?: number): boolean {
+export function holdsAnswerType(type: AnswerType, text: string, items?: number, date?: RegExp): boolean {
   if (type === 'list' && items) return listSizes(text).includes(items)
+  if (type === 'date' && date) return date.test(text)
   return TYPE_EVIDENCE[type].test(text)
+}
+
+// what a date question asks for: a year (哪年), a day (哪天, 几号), an hour (几点)
+const DATE_PARTS: [RegExp, RegExp][] = [
+  [/哪一?年/, /(?:[0-9]{4}|[一二〇零○][一二三四五六七八九〇零○]{3})年/],
+  [/哪一?天|几号|几月几日|哪个日子/, new RegExp(`${NUM}[日号]|之日|当天|当日`)],
+  [/几点/, new RegExp(`${NUM}[时点]|上午|下午`)],
+]
+
+/** What a date question's answer must hold, when it asks for a year, a day or an hour. */
+export function askedDatePart(asked: string): RegExp | undefined {
+  return DATE_PARTS.find(([q]) => q.test(asked))?.[1]
 }
 
 const CN_DIGITS: Record<string, number> = { 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 }
@@ -162,6 +175,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
   const unknown = terms.unknown ?? 0
   const items = query.answerType === 'list' ? askedItems(query.asked) : undefined
+  const date = query.answerType === 'date' ? askedDatePart(query.asked) : undefined
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   let follow: string | undefined
   for (const c of candidates) {
@@ -177,7 +191,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
     // a span announcing a list (……下列权利：) is answered by the items after it
     const span = c.follow ? own + c.follow : own
-    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items) : false
+    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items, date) : false
     const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * own.length / opts.maxChars
     if (score > best.score) { best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }; follow = c.follow }
   }

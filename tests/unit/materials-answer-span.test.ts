@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { askedItems, holdsAnswerType, listSizes } from '../../src/materials/answer-span.ts'
+import { askedDatePart, askedItems, holdsAnswerType, listSizes } from '../../src/materials/answer-span.ts'
 import { parseQuestion } from '../../src/materials/question.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { buildSearchIndex } from '../../src/materials/search-index.ts'
@@ -48,6 +48,19 @@ describe('answer sentence', () => {
     expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。', 4)).toBe(false)
     expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。')).toBe(true)
     expect(holdsAnswerType('list', '精神懈怠危险、能力不足危险、脱离群众危险、消极腐败危险', 4)).toBe(true)
+  })
+
+  it('for a date, wants the part asked for: a year for 哪年, a day for 哪天, an hour for 几点', () => {
+    const year = askedDatePart('雄安新区是哪年宣布设立的？')
+    expect(holdsAnswerType('date', '高标准高质量建设雄安新区，每年推进。', undefined, year)).toBe(false)
+    expect(holdsAnswerType('date', '2017年4月设立雄安新区。', undefined, year)).toBe(true)
+    const day = askedDatePart('主题党日是每个月哪一天？')
+    expect(holdsAnswerType('date', '每月开展一次主题党日。', undefined, day)).toBe(false)
+    expect(holdsAnswerType('date', '每月15日开展主题党日。', undefined, day)).toBe(true)
+    expect(askedDatePart('闭幕会是上午几点开始的？')!.test('上午10时开幕')).toBe(true)
+    // a question that does not say which part: any date evidence, as before
+    expect(askedDatePart('什么时候施行？')).toBeUndefined()
+    expect(holdsAnswerType('date', '每月开展一次主题党日。')).toBe(true)
   })
 
   it('picks the sentence whose list has as many items as the question asks for', () => {
