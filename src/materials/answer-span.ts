@@ -170,7 +170,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   pieces: SpanPieces = spanPieces(text, tokenize, opts.maxChars)): AnswerSpan {
   const { candidates, all } = pieces
   let found = 0
-  for (const t of all) found += terms.weights.get(t) ?? 0
+  for (const [t, w] of terms.weights) if (all.has(t)) found += w
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
   const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
   const unknown = terms.unknown ?? 0
@@ -178,21 +178,43 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   const date = query.answerType === 'date' ? askedDatePart(query.asked) : undefined
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   let follow: string | undefined
-  for (const c of candidates) {
-    const own = c.parts.map((p) => p.text).join('')
-    const seen = new Set<string>()
-    let mass = 0
-    for (const p of c.parts) {
+  // the question's terms in each piece, looked up once per piece (runs of clauses share their pieces)
+  const matched = new Map<Piece, [string, number][]>()
+  const termsOf = (p: Piece) => {
+    let m = matched.get(p)
+    if (!m) {
+      m = []
       for (const t of p.tokens) {
         const w = terms.weights.get(t)
-        if (w !== undefined && !seen.has(t)) { seen.add(t); mass += w }
+        if (w !== undefined) m.push([t, w])
+      }
+      matched.set(p, m)
+    }
+    return m
+  }
+  const bonus = query.answerType ? opts.typeBonus : 0
+  for (const c of candidates) {
+    let mass = 0
+    let length = 0
+    if (c.parts.length === 1) {
+      for (const [, w] of termsOf(c.parts[0]!)) mass += w
+      length = c.parts[0]!.text.length
+    } else {
+      const seen = new Set<string>()
+      for (const p of c.parts) {
+        length += p.text.length
+        for (const [t, w] of termsOf(p)) if (!seen.has(t)) { seen.add(t); mass += w }
       }
     }
     const coverage = terms.total ? Math.min(1, mass / terms.total) : 0
+    const base = coverage - opts.lengthCost * length / opts.maxChars
+    // the answer-type test (regular expressions over the text) only where it could make this span the best
+    if (base + bonus <= best.score) continue
+    const own = c.parts.length === 1 ? c.parts[0]!.text : c.parts.map((p) => p.text).join('')
     // a span announcing a list (……下列权利：) is answered by the items after it
     const span = c.follow ? own + c.follow : own
     const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items, date) : false
-    const score = coverage + (typeFound ? opts.typeBonus : 0) - opts.lengthCost * own.length / opts.maxChars
+    const score = base + (typeFound ? opts.typeBonus : 0)
     if (score > best.score) { best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }; follow = c.follow }
   }
   if (best.clipped && !follow) best.text = `${best.text.replace(/[，：、]$/, '')}……`
