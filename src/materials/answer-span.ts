@@ -56,11 +56,40 @@ const TYPE_EVIDENCE: Record<AnswerType, RegExp> = {
   definition: /是|指|即|称为|就是|为/,
 }
 
-/** Whether `text` holds what an answer of `type` needs; for a list with a stated size (哪四种), a list of that many items. */
-export function holdsAnswerType(type: AnswerType, text: string, items?: number, date?: RegExp): boolean {
-  if (type === 'list' && items) return listSizes(text).includes(items)
-  if (type === 'date' && date) return date.test(text)
+/** Whether `text` holds what an answer of `type` needs, going by the type alone. */
+export function holdsAnswerType(type: AnswerType, text: string): boolean {
   return TYPE_EVIDENCE[type].test(text)
+}
+
+/** What the answer to a question must hold, read from its question words once per question. */
+export interface Expected {
+  type: AnswerType
+  /** A list of this many items (哪四种, 哪两类). */
+  items?: number
+  /** A phrase of this many characters (哪八个字). */
+  chars?: number
+  /** For a date, the part asked for (a year for 哪年). */
+  datePart?: RegExp
+}
+
+/** The expected answer of a question: its answer type, and the list size, phrase length or date part it asks for. */
+export function expectedAnswer(query: Pick<ParsedQuestion, 'answerType' | 'asked'>): Expected | undefined {
+  const type = query.answerType
+  if (!type) return undefined
+  const chars = askedChars(query.asked)
+  if (chars) return { type, chars }
+  const items = type === 'list' ? askedItems(query.asked) : undefined
+  if (items) return { type, items }
+  const datePart = type === 'date' ? askedDatePart(query.asked) : undefined
+  return datePart ? { type, datePart } : { type }
+}
+
+/** Whether `text` holds the expected answer: a list of the size asked, a phrase of the length asked, the date part asked, else the type's evidence. */
+export function holdsAnswer(expected: Expected, text: string): boolean {
+  if (expected.chars) return phraseLengths(text).includes(expected.chars)
+  if (expected.items) return listSizes(text).includes(expected.items)
+  if (expected.datePart) return expected.datePart.test(text)
+  return holdsAnswerType(expected.type, text)
 }
 
 // what a date question asks for: a year (哪年), a day (哪天, 几号), an hour (几点)
@@ -79,9 +108,39 @@ const CN_DIGITS: Record<string, number> = { 两: 2, 二: 2, 三: 3, 四: 4, 五:
 
 /** How many items a question asks for (哪四种, 是哪两类, 哪3个), when it says so. */
 export function askedItems(asked: string): number | undefined {
-  const m = /哪([两二三四五六七八九十]|[2-9])(?:个|种|项|条|样|类|件|句|方面|点|大|位|者)/.exec(asked)
+  const m = /哪([两二三四五六七八九十]|[2-9])(?:个|种|项|条|样|类|件|句|方面|点|大|位|者)(?!字)/.exec(asked)
   if (!m) return undefined
   return CN_DIGITS[m[1]!] ?? Number(m[1])
+}
+
+/** How many characters a question asks for (哪八个字的方针, 用九个字概括, 十六字方针), when it says so. */
+export function askedChars(asked: string): number | undefined {
+  const m = /([两二三四五六七八九十]{1,3}|[0-9]{1,2})个?字/.exec(asked)
+  if (!m) return undefined
+  if (/^[0-9]+$/.test(m[1]!)) return Number(m[1])
+  const [tens, ones] = m[1]!.includes('十') ? m[1]!.split('十') : ['', m[1]!]
+  const n = m[1]!.includes('十') ? (tens ? CN_DIGITS[tens]! : 1) * 10 + (ones ? CN_DIGITS[ones]! : 0) : CN_DIGITS[ones!]!
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * Lengths, in characters, of the set phrases a text holds: parts of equal length joined by 、 (坚持惩前毖后、
+ * 治病救人 holds 惩前毖后、治病救人, 8; 把方向、管大局、保落实, 9; the outer parts may carry other words), the
+ * whole clause of such parts, and quoted texts.
+ */
+export function phraseLengths(text: string): number[] {
+  const out: number[] = []
+  const chars = (s: string) => (s.match(/[\u3400-\u9fff]/g) ?? []).length
+  for (const clause of text.split(/[，。；：！？“”‘’（）《》\n]/)) {
+    if (!clause.includes('、')) continue
+    out.push(chars(clause))
+    const parts = clause.split('、').map(chars)
+    const inner = parts.slice(1, -1)
+    const size = inner.length ? inner[0]! : Math.min(parts[0]!, parts[1]!)
+    if (size >= 2 && inner.every((n) => n === size) && parts[0]! >= size && parts.at(-1)! >= size) out.push(size * parts.length)
+  }
+  for (const [, quoted] of text.matchAll(/“([^”]{2,24})”/g)) out.push(chars(quoted!))
+  return out
 }
 
 /**
@@ -174,8 +233,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
   const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
   const unknown = terms.unknown ?? 0
-  const items = query.answerType === 'list' ? askedItems(query.asked) : undefined
-  const date = query.answerType === 'date' ? askedDatePart(query.asked) : undefined
+  const expected = expectedAnswer(query)
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   let follow: string | undefined
   // the question's terms in each piece, looked up once per piece (runs of clauses share their pieces)
@@ -192,7 +250,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
     }
     return m
   }
-  const bonus = query.answerType ? opts.typeBonus : 0
+  const bonus = expected ? opts.typeBonus : 0
   for (const c of candidates) {
     let mass = 0
     let length = 0
@@ -213,7 +271,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
     const own = c.parts.length === 1 ? c.parts[0]!.text : c.parts.map((p) => p.text).join('')
     // a span announcing a list (……下列权利：) is answered by the items after it
     const span = c.follow ? own + c.follow : own
-    const typeFound = query.answerType ? holdsAnswerType(query.answerType, span, items, date) : false
+    const typeFound = expected ? holdsAnswer(expected, span) : false
     const score = base + (typeFound ? opts.typeBonus : 0)
     if (score > best.score) { best = { text: span, coverage, typeFound, clipped: c.clipped, score, passageCoverage, rarestFound, unknown }; follow = c.follow }
   }

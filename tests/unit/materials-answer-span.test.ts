@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { askedDatePart, askedItems, holdsAnswerType, listSizes } from '../../src/materials/answer-span.ts'
+import { askedChars, askedDatePart, askedItems, expectedAnswer, holdsAnswer, holdsAnswerType, listSizes, phraseLengths } from '../../src/materials/answer-span.ts'
 import { parseQuestion } from '../../src/materials/question.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { buildSearchIndex } from '../../src/materials/search-index.ts'
@@ -45,18 +45,35 @@ describe('answer sentence', () => {
     expect(listSizes('严格区分和正确处理敌我矛盾和人民内部矛盾这两类不同性质的矛盾。')).toContain(2)
     expect(listSizes('一是完善制度，二是加强监督，三是严格执纪。')).toContain(3)
     // a list of three does not answer 哪四种, any list answers 哪些
-    expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。', 4)).toBe(false)
-    expect(holdsAnswerType('list', '健全政治监督具体化、精准化、常态化机制。')).toBe(true)
-    expect(holdsAnswerType('list', '精神懈怠危险、能力不足危险、脱离群众危险、消极腐败危险', 4)).toBe(true)
+    const four = expectedAnswer(parseQuestion('“四种危险”是哪四种？'))!
+    expect(four).toEqual({ type: 'list', items: 4 })
+    expect(holdsAnswer(four, '健全政治监督具体化、精准化、常态化机制。')).toBe(false)
+    expect(holdsAnswer({ type: 'list' }, '健全政治监督具体化、精准化、常态化机制。')).toBe(true)
+    expect(holdsAnswer(four, '精神懈怠危险、能力不足危险、脱离群众危险、消极腐败危险')).toBe(true)
+  })
+
+  it('for a phrase of a stated length (哪八个字), wants a phrase of that many characters', () => {
+    expect(askedChars('党章讲的是哪八个字的方针？')).toBe(8)
+    expect(askedChars('用哪九个字概括？')).toBe(9)
+    expect(askedChars('“十六字”总要求是什么？')).toBe(16)
+    expect(askedChars('选票上要不要写自己名字？')).toBeUndefined()
+    // 九个字 are characters, not nine items
+    expect(askedItems('用哪九个字概括？')).toBeUndefined()
+    expect(phraseLengths('坚持惩前毖后、治病救人，执纪必严。')).toContain(8)
+    expect(phraseLengths('发挥领导作用，把方向、管大局、保落实，依照规定讨论。')).toContain(9)
+    const eight = expectedAnswer(parseQuestion('对犯错误的同志，党章讲的是哪八个字的方针？'))!
+    expect(eight.chars).toBe(8)
+    expect(holdsAnswer(eight, '坚持惩前毖后、治病救人，执纪必严、违纪必究。')).toBe(true)
+    expect(holdsAnswer(eight, '坚持严管和厚爱结合、激励和约束并重。')).toBe(false)
   })
 
   it('for a date, wants the part asked for: a year for 哪年, a day for 哪天, an hour for 几点', () => {
-    const year = askedDatePart('雄安新区是哪年宣布设立的？')
-    expect(holdsAnswerType('date', '高标准高质量建设雄安新区，每年推进。', undefined, year)).toBe(false)
-    expect(holdsAnswerType('date', '2017年4月设立雄安新区。', undefined, year)).toBe(true)
-    const day = askedDatePart('主题党日是每个月哪一天？')
-    expect(holdsAnswerType('date', '每月开展一次主题党日。', undefined, day)).toBe(false)
-    expect(holdsAnswerType('date', '每月15日开展主题党日。', undefined, day)).toBe(true)
+    const year = expectedAnswer(parseQuestion('雄安新区是哪年宣布设立的？'))!
+    expect(holdsAnswer(year, '高标准高质量建设雄安新区，每年推进。')).toBe(false)
+    expect(holdsAnswer(year, '2017年4月设立雄安新区。')).toBe(true)
+    const day = expectedAnswer(parseQuestion('主题党日是每个月哪一天？'))!
+    expect(holdsAnswer(day, '每月开展一次主题党日。')).toBe(false)
+    expect(holdsAnswer(day, '每月15日开展主题党日。')).toBe(true)
     expect(askedDatePart('闭幕会是上午几点开始的？')!.test('上午10时开幕')).toBe(true)
     // a question that does not say which part: any date evidence, as before
     expect(askedDatePart('什么时候施行？')).toBeUndefined()
