@@ -68,7 +68,7 @@ export interface Expected {
   items?: number
   /** A phrase of this many characters (哪八个字). */
   chars?: number
-  /** For a date, the part asked for (a year for 哪年). */
+  /** For a date, the part asked for (a day for 哪天, an hour for 几点). */
   datePart?: RegExp
 }
 
@@ -92,14 +92,14 @@ export function holdsAnswer(expected: Expected, text: string): boolean {
   return holdsAnswerType(expected.type, text)
 }
 
-// what a date question asks for: a year (哪年), a day (哪天, 几号), an hour (几点)
+// what a date question asks for: a day (哪天, 几号), an hour (几点); for a year (哪年) the date evidence as for any
+// date (a bare year is everywhere: 2024年奥运会 does not say when something first happened)
 const DATE_PARTS: [RegExp, RegExp][] = [
-  [/哪一?年/, /(?:[0-9]{4}|[一二〇零○][一二三四五六七八九〇零○]{3})年/],
   [/哪一?天|几号|几月几日|哪个日子/, new RegExp(`${NUM}[日号]|之日|当天|当日`)],
   [/几点/, new RegExp(`${NUM}[时点]|上午|下午`)],
 ]
 
-/** What a date question's answer must hold, when it asks for a year, a day or an hour. */
+/** What a date question's answer must hold, when it asks for a day or an hour. */
 export function askedDatePart(asked: string): RegExp | undefined {
   return DATE_PARTS.find(([q]) => q.test(asked))?.[1]
 }

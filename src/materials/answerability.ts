@@ -33,8 +33,8 @@ export const FEATURES: Record<string, (q: ParsedQuestion, hits: readonly Hit[]) 
   margin: (_q, hits) => Math.min(1, Math.max(0, (hits[0]?.score ?? 0) - (hits[1]?.score ?? 0))),
   /** The question asks for an answer type and the best sentence holds one. */
   typeFound: (q, hits) => (q.answerType && hits[0]?.span?.typeFound ? 1 : 0),
-  /** The question asks for an answer type the best sentence does not hold. */
-  typeMissing: (q, hits) => (q.answerType && !hits[0]?.span?.typeFound ? 1 : 0),
+  /** The question asks for an answer type the best sentence does not hold (unknown, so 0, for a hit found by meaning only, which has no sentence). */
+  typeMissing: (q, hits) => (q.answerType && hits[0]?.span && !hits[0].span.typeFound ? 1 : 0),
   /** The question names a document and the best hit is from it. */
   namedAgrees: (q, hits) => (q.docHints.length && hits[0] && q.docHints.includes(hits[0].passage.doc) ? 1 : 0),
   /** The question names a document and the best hit is from another one. */

@@ -67,9 +67,10 @@ describe('answer sentence', () => {
     expect(holdsAnswer(eight, '坚持严管和厚爱结合、激励和约束并重。')).toBe(false)
   })
 
-  it('for a date, wants the part asked for: a year for 哪年, a day for 哪天, an hour for 几点', () => {
-    const year = expectedAnswer(parseQuestion('雄安新区是哪年宣布设立的？'))!
-    expect(holdsAnswer(year, '高标准高质量建设雄安新区，每年推进。')).toBe(false)
+  it('for a date, wants the part asked for: a day for 哪天, an hour for 几点; a bare year is no date', () => {
+    // 2024年奥运会 names an event, it does not say when something happened
+    const year = expectedAnswer(parseQuestion('中国女排在哪一年首次获得奥运会冠军？'))!
+    expect(holdsAnswer(year, '做好2024年奥运会、残奥会备战参赛工作。')).toBe(false)
     expect(holdsAnswer(year, '2017年4月设立雄安新区。')).toBe(true)
     const day = expectedAnswer(parseQuestion('主题党日是每个月哪一天？'))!
     expect(holdsAnswer(day, '每月开展一次主题党日。')).toBe(false)
