@@ -135,6 +135,13 @@ describe('answerability model', () => {
     expect(featureVector(model, q, [hit(0.8, 0.9, true)])).toEqual([0.9, 0.8, 0])
   })
 
+  it('does not count the answer type as missing for a hit found by meaning only (it has no sentence)', () => {
+    const q = parseQuestion('新同志的试用期有多长？')
+    const byMeaning: Hit = { passage: passages[1]!, score: 0.75, vector: 0.75 }
+    expect(featureVector(model, q, [byMeaning])).toEqual([0.75, 0.75, 0])
+    expect(featureVector(model, q, [hit(0.75, 0.75, false)])).toEqual([0.75, 0.75, 1])
+  })
+
   it('answers above the threshold, refuses below it and without hits', () => {
     const q = parseQuestion('预备期是多久？')
     expect(isAnswerable(q, [hit(0.9, 0.9, true)], model)).toBe(true)
