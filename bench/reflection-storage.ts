@@ -1,8 +1,9 @@
 // npm run bench:reflection-storage — Redis memory per reflection at 1M reflections in one group,
 // next to the text bytes stored (the baseline, measured in the same run; target ≤ 1.5×) and to
 // the previous one-hash-per-reflection format on a sample; then `archive` and `export` of all of
-// them in child processes, whose peak RSS is compared with an idle child's (flat memory).
-// REFLECTIONS=200000 for a shorter run.
+// them in child processes, whose peak RSS is compared with an idle child's and with the same
+// archive and export of a small group (SMALL, 10,000) in the same run: flat memory means the
+// 1M peaks are close to the small ones. REFLECTIONS=200000 for a shorter run.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -50,6 +51,21 @@ if (process.argv[2] === 'child') {
   process.exit(0)
 }
 
+/** Submit reflections `from`..`to` (inclusive) through the store, 1,000 in flight; their text bytes. */
+async function seed(deps: Deps, from: number, to: number): Promise<number> {
+  const store = deps.stores.reflections
+  let textBytes = 0
+  for (let i = from; i <= to; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, to - i + 1) }, (_, j) => i + j)
+    await Promise.all(batch.map((k) => {
+      const text = textOf(k)
+      textBytes += Buffer.byteLength(text)
+      return store.submit({ id: `r${k}`, group: GROUP, memberId: `m${k % 2000}`, memberName: `成员${k % 2000}`, text, assignmentId: `a${Math.floor(k / 20000)}`, submittedMs: start + k * 1000 })
+    }))
+  }
+  return textBytes
+}
+
 const n = Number(process.env.REFLECTIONS ?? 1_000_000)
 const { startLocalRedis } = await import('../src/store/local-redis-server.ts')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-bench-storage-'))
@@ -82,19 +98,10 @@ try {
   await redis.flushall()
 
   // the compact format, through the store, at full size
-  const store = deps.stores.reflections
-  await store.submit({ id: 'warm', group: GROUP, memberId: 'm0', memberName: '成员0', text: textOf(0), submittedMs: start })
+  await seed(deps, 0, 0)
   const before = await usedMemory(redis)
-  let textBytes = 0
   const t0 = performance.now()
-  for (let i = 1; i <= n; i += 1000) {
-    const batch = Array.from({ length: Math.min(1000, n - i + 1) }, (_, j) => i + j)
-    await Promise.all(batch.map((k) => {
-      const text = textOf(k)
-      textBytes += Buffer.byteLength(text)
-      return store.submit({ id: `r${k}`, group: GROUP, memberId: `m${k % 2000}`, memberName: `成员${k % 2000}`, text, assignmentId: `a${Math.floor(k / 20000)}`, submittedMs: start + k * 1000 })
-    }))
-  }
+  const textBytes = await seed(deps, 1, n)
   const fillS = (performance.now() - t0) / 1000
   const perReflection = (await usedMemory(redis) - before) / n
   const perText = textBytes / n
@@ -104,14 +111,23 @@ try {
   redis.disconnect()
 
   // archive and export every reflection in children, peak RSS next to an idle child's
-  const child = (mode: string) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', mode, server.url, dataDir, 'bench'], { encoding: 'utf8' })
+  const child = (mode: string, data = dataDir, prefix = 'bench') => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', mode, server.url, data, prefix], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(r.stderr)
     return JSON.parse(r.stdout) as { count: number; s: number; maxRssMb: number }
   }
   const idle = child('idle')
   const archive = child('archive')
   const exported = child('export')
+
+  // the same archive and export of a small group, in the same run: the flat-memory baseline
+  const small = Number(process.env.SMALL ?? 10_000)
+  const smallData = path.join(dir, 'data-small')
+  const s = await depsFor(server.url, smallData, 'small')
+  await seed(s.deps, 0, small - 1)
+  s.redis.disconnect()
+  const smallArchive = child('archive', smallData, 'small')
+  const smallExport = child('export', smallData, 'small')
 
   const f = (b: number) => b.toFixed(0).padStart(6)
   console.log(`reflection storage, ${n.toLocaleString('en')} reflections in one group (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`)
@@ -124,6 +140,9 @@ try {
   console.log(row('idle child (the baseline)', idle))
   console.log(row('studybot archive (every reflection)', archive))
   console.log(row('export csv (all from the archive)', exported))
+  console.log(row(`archive, ${small.toLocaleString('en')} (small run)`, smallArchive))
+  console.log(row(`export csv, ${small.toLocaleString('en')} (small run)`, smallExport))
+  console.log(`  flat memory: peak RSS at ${n.toLocaleString('en')} / at ${small.toLocaleString('en')}: archive ${(archive.maxRssMb / smallArchive.maxRssMb).toFixed(2)}×, export ${(exported.maxRssMb / smallExport.maxRssMb).toFixed(2)}×`)
 } finally {
   await server.stop()
   fs.rmSync(dir, { recursive: true, force: true })
