@@ -5,13 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { clusterUnsupported, startTestCluster, type TestCluster } from '../support/redis-cluster.ts'
-import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 import { exportGroup } from '../../src/export/export-group.ts'
 import { connectRedis } from '../../src/store/redis.ts'
 
-// The reflection, schedule and export paths of the other e2e tests, on a local 3-master Redis
-// Cluster the test starts itself (REDIS_CLUSTER_NODES, as an operator sets it).
+// What only a cluster can do to the bot, on a local 3-master Redis Cluster the test starts itself
+// (REDIS_CLUSTER_NODES, as an operator sets it). The reflection, schedule and export test files
+// themselves run unchanged on a cluster too: the `cluster` project in vitest.config.ts.
 const G1 = '第一党支部学习群'
 const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, '') ?? ''
 const essay = (n: number, seed = '学习') => `${seed}${'党的创新理论，联系工作实际，'.repeat(40)}`.slice(0, n)
@@ -29,7 +29,6 @@ describe.skipIf(unsupported)('on a Redis Cluster of three masters', () => {
     h = await startHarness({
       env: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') },
       config: { dataDir: path.join(dir, 'data'), reflections: { minChars: 20, maxChars: 300 } },
-      jobs: (deps, messenger) => [new Scheduler(deps, messenger)],
     })
     const now = Date.now()
     await h.app.deps.stores.assignments.open({ id: 'a1', group: G1, title: '学习党章', dueAt: now + 86400000, openedAt: now - 1000 })
@@ -38,29 +37,6 @@ describe.skipIf(unsupported)('on a Redis Cluster of three masters', () => {
     await h?.stop()
     await cluster?.stop()
     fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('stores, edits, withdraws and lists reflections', async () => {
-    expect(body((await h.say('小明', `#心得 ${essay(40)}`))[0])).toBe('已收到小明的心得（40 字），计入学习任务「学习党章」。')
-    expect((await h.say('小明', `#心得 ${essay(40)}`))[0].text).toContain('已提交过相同内容')
-    expect(body((await h.say('小明', `#修改心得 ${essay(50, '修改后')}`))[0])).toBe('已修改小明的心得（学习任务「学习党章」），现在共 50 字。')
-    expect((await h.say('小明', '#撤回心得'))[0].text).toContain('已撤回小明的心得')
-    expect((await h.say('小明', '#撤回心得'))[0].text).toContain('没有找到')
-    const privately = (await h.say('小明', '#我的心得')).find((m) => m.room === null)!
-    expect(privately.text).toMatch(/共 1 篇[\s\S]*「学习党章」 50 字 已撤回[\s\S]*修改后/)
-  })
-
-  it('adds, lists, fires, pauses and deletes a chat schedule', async () => {
-    const say = async (text: string) => (await h.say('张书记', text, { room: G1 })).map(body).join('\n')
-    const id = /已添加定时任务 (c\d+)/.exec(await say('#定时 添加 每天 08:00 今日学习提醒'))?.[1]
-    expect(id).toBeDefined()
-    expect(await say('#定时 列表')).toContain(`${id}【文字通知】`)
-    await say(`#定时 立即 ${id}`)
-    await h.waitForSent((m) => m.room === G1 && m.text === '今日学习提醒', 8000)
-    expect(await say(`#定时 暂停 ${id}`)).toContain(`已暂停定时任务 ${id}`)
-    expect(await say('#定时 列表')).toContain('〔已暂停〕')
-    expect(await say(`#定时 删除 ${id}`)).toContain(`已删除定时任务 ${id}`)
-    expect(await say('#定时 列表')).not.toContain(`${id}【`)
   })
 
   it('journals a reflection when REDIS_URL names one cluster node that answers MOVED, instead of losing it', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
+import { startTestRedis, type TestRedis } from '../support/redis.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { createAssignmentStore } from '../../src/store/assignment-store.ts'
 import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
@@ -19,13 +19,13 @@ const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, 
 const essay = (n: number, seed = '学习') => `${seed}${'党的创新理论，联系工作实际，'.repeat(40)}`.slice(0, n)
 
 let dir: string
-let server: LocalRedisServer
+let server: TestRedis
 let h: Harness
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-refl-'))
   // persistent like the bot's own server, so the outage test keeps what was stored before it
-  server = await startLocalRedis({ dir: path.join(dir, 'redis'), persistent: true })
+  server = await startTestRedis({ dir: path.join(dir, 'redis'), persistent: true })
   h = await startHarness({
     redisUrl: server.url,
     config: { dataDir: path.join(dir, 'data'), reflections: { minChars: 20, maxChars: 300 } },

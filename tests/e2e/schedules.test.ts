@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalRedis, type LocalRedisServer } from '../../src/store/local-redis-server.ts'
+import { startTestRedis, type TestRedis } from '../support/redis.ts'
 import { startHarness, type Harness } from '../support/harness.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 
@@ -12,12 +12,12 @@ const body = (m: { text: string } | undefined) => m?.text.replace(/^(@\S+\s)+/, 
 const replyTo = async (h: Harness, from: string, text: string) => (await h.say(from, text, { room: G1 })).map(body).join('\n')
 
 let dir: string
-let server: LocalRedisServer
+let server: TestRedis
 let h: Harness
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-sched-'))
-  server = await startLocalRedis({ dir: path.join(dir, 'redis'), persistent: false })
+  server = await startTestRedis({ dir: path.join(dir, 'redis'), persistent: false })
   h = await startHarness({
     redisUrl: server.url,
     config: { dataDir: path.join(dir, 'data') },

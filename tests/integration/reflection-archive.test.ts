@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startTestRedis, testClient } from '../support/redis.ts'
-import { connectRedis, type Redis } from '../../src/store/redis.ts'
+import { connectTarget, type Redis } from '../../src/store/redis.ts'
 import { createKeys, type Keys } from '../../src/store/keys.ts'
 import { systemClock, zonedToEpoch } from '../../src/clock.ts'
 import { createReflectionStore } from '../../src/store/reflection-store.ts'
@@ -97,7 +97,7 @@ describe('studybot archive (command line)', () => {
   const err: string[] = []
   let cli: Redis
   beforeAll(async () => {
-    cli = await connectRedis(server.url)
+    cli = await connectTarget(server.target)
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true })
     vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err.push(String(s)); return true })
   })
@@ -106,7 +106,7 @@ describe('studybot archive (command line)', () => {
     cli.disconnect()
   })
 
-  it('archives with REDIS_URL, says so in Chinese, and studybot export still includes them', async () => {
+  it('archives with the Redis of the environment, says so in Chinese, and studybot export still includes them', async () => {
     const dir = tempDir('archive-cli')
     const cfg = path.join(dir, 'studybot.yaml')
     fs.writeFileSync(cfg, `dataDir: ${JSON.stringify(path.join(dir, 'data'))}\ngroups:\n  - topic: ${GROUP}\n    organizers: [李委员]\n`)
@@ -115,12 +115,12 @@ describe('studybot archive (command line)', () => {
     await store.submit({ id: 'c-old', group: GROUP, memberId: 'm1', memberName: '小明', text: '去年的一篇心得，已经很久了。', submittedMs: day('2025-12-01') })
     await store.submit({ id: 'c-new', group: GROUP, memberId: 'm1', memberName: '小明', text: '今年的一篇心得，还留在 Redis。', submittedMs: day('2026-11-01') })
 
-    expect(await archiveCli(['--before', '2026-01-01', '--config', cfg], { REDIS_URL: server.url })).toBe(0)
+    expect(await archiveCli(['--before', '2026-01-01', '--config', cfg], server.env)).toBe(0)
     expect(out.join('')).toMatch(new RegExp(`${GROUP}：已把 2026-01-01 之前的 1 篇心得归档到 .*before-2026-01-01-\\d+\\.jsonl\\.gz，核对无误后已从 Redis 删除`))
     expect(await store.get(GROUP, 'c-old')).toBeUndefined()
 
     const csv = path.join(dir, 'all.csv')
-    expect(await exportCli(['--group', GROUP, '--format', 'csv', '--out', csv, '--config', cfg], { REDIS_URL: server.url })).toBe(0)
+    expect(await exportCli(['--group', GROUP, '--format', 'csv', '--out', csv, '--config', cfg], server.env)).toBe(0)
     const text = fs.readFileSync(csv, 'utf8')
     expect(text).toContain('去年的一篇心得')
     expect(text).toContain('今年的一篇心得')
@@ -131,10 +131,10 @@ describe('studybot archive (command line)', () => {
     const cfg = path.join(dir, 'studybot.yaml')
     fs.writeFileSync(cfg, `dataDir: ${JSON.stringify(path.join(dir, 'data'))}\ngroups:\n  - topic: ${GROUP}\n`)
     err.length = 0
-    expect(await archiveCli(['--before', '2026-02-31', '--config', cfg], { REDIS_URL: server.url })).toBe(1)
+    expect(await archiveCli(['--before', '2026-02-31', '--config', cfg], server.env)).toBe(1)
     expect(err.join('')).toContain('--before 应为日期 YYYY-MM-DD，例如 2026-01-01（收到“2026-02-31”）')
     err.length = 0
-    expect(await archiveCli(['--config', cfg], { REDIS_URL: server.url })).toBe(1)
+    expect(await archiveCli(['--config', cfg], server.env)).toBe(1)
     expect(err.join('')).toContain('缺少 --before')
   })
 })

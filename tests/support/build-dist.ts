@@ -7,4 +7,6 @@ export default function buildDist(): void {
   if (process.env.STUDYBOT_DIST_BUILT) return
   const root = path.resolve(import.meta.dirname, '..', '..')
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { cwd: root, stdio: 'inherit' })
+  // once per run, not once per vitest project (vitest.config.ts)
+  process.env.STUDYBOT_DIST_BUILT = '1'
 }

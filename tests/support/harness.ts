@@ -6,7 +6,8 @@ import { parseConfig, type Config } from '../../src/config.ts'
 import type { App } from '../../src/main.ts'
 import type { Job } from '../../src/jobs/lifecycle.ts'
 import type { MockWorld, SentMessage } from '../../src/bot/mock-world.ts'
-import { connectRedis, connectTarget, type Redis } from '../../src/store/redis.ts'
+import { connectTarget, type Redis } from '../../src/store/redis.ts'
+import { testTarget } from './redis.ts'
 import { createKeys, type Keys } from '../../src/store/keys.ts'
 import type { Clock } from '../../src/clock.ts'
 import type { Deps } from '../../src/deps.ts'
@@ -55,7 +56,7 @@ export interface Harness {
 
 /** Start the bot for a test; `config` overrides top-level keys of baseConfig(). */
 export async function startHarness(o: {
-  /** One node; without it, the Redis the config's environment names (REDIS_CLUSTER_NODES, REDIS_SENTINELS), as `studybot start` reads it. */
+  /** One node, or a test cluster's url (tests/support/redis.ts); without it, the Redis the config's environment names (REDIS_CLUSTER_NODES, REDIS_SENTINELS), as `studybot start` reads it. */
   redisUrl?: string
   config?: Record<string, unknown>
   env?: NodeJS.ProcessEnv
@@ -71,7 +72,7 @@ export async function startHarness(o: {
   // each bot gets its own data folder, so no two test processes share a reflection journal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-e2e-'))
   const config = parseConfig({ ...baseConfig(), dataDir, ...o.config }, path.join(repoRoot, 'config', 'test.yaml'), o.env ?? {})
-  const redis = o.redisUrl ? await connectRedis(o.redisUrl) : await connectTarget(config.secrets.redis)
+  const redis = await connectTarget(o.redisUrl ? testTarget(o.redisUrl) : config.secrets.redis)
   const keys = o.keys ?? createKeys(`e2e${randomBytes(4).toString('hex')}`)
   const capture = captureLog()
   const library = o.library ?? await openLibrary(config, capture.log)

@@ -15,6 +15,10 @@ export interface TestCluster {
   /** SIGKILL one node (data kept in its append-only file), then start it again on the same port. */
   kill(i: number): Promise<void>
   start(i: number): Promise<void>
+  /** Kill every node (an outage; their files stay), then start them all again and wait for cluster_state:ok. */
+  killAll(): Promise<void>
+  startAll(): Promise<void>
+  /** Kill every node and remove the files (unless the caller gave the folder). */
   stop(): Promise<void>
 }
 
@@ -49,9 +53,14 @@ function killWithParent(child: ChildProcess): void {
   watchdog.unref()
 }
 
-/** Start three `redis-server --cluster-enabled yes` nodes on free ports and join them with `redis-cli --cluster create`. */
-export async function startTestCluster(): Promise<TestCluster> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-cluster-'))
+/**
+ * Start three `redis-server --cluster-enabled yes` nodes on free ports and join them with
+ * `redis-cli --cluster create`. In `root` when given (the caller removes it), else a temp folder.
+ * `persistent: false` keeps no append-only file (a killed node then comes back empty).
+ */
+export async function startTestCluster(o: { root?: string; persistent?: boolean } = {}): Promise<TestCluster> {
+  const root = o.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-cluster-'))
+  const persistence = o.persistent === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always']
   const ports = [await freePort(), await freePort(), await freePort()]
   const procs: Array<ChildProcess | undefined> = []
 
@@ -61,8 +70,8 @@ export async function startTestCluster(): Promise<TestCluster> {
     // --save "" (no snapshots); the append-only file, fsynced on every write, keeps a killed node's data
     const proc = spawn('redis-server', [
       '--port', String(ports[i]), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes',
-      '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'yes',
-      '--appendfsync', 'always', '--daemonize', 'no', '--loglevel', 'warning',
+      '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000', '--save', '', ...persistence,
+      '--daemonize', 'no', '--loglevel', 'warning',
     ], { stdio: 'ignore' })
     procs[i] = proc
     killWithParent(proc)
@@ -76,9 +85,10 @@ export async function startTestCluster(): Promise<TestCluster> {
     proc.kill('SIGKILL')
     await exited
   }
+  const killAll = async () => { for (let i = 0; i < ports.length; i++) await kill(i) }
   const stop = async () => {
-    for (let i = 0; i < ports.length; i++) await kill(i)
-    fs.rmSync(root, { recursive: true, force: true })
+    await killAll()
+    if (!o.root) fs.rmSync(root, { recursive: true, force: true })
   }
 
   try {
@@ -88,8 +98,12 @@ export async function startTestCluster(): Promise<TestCluster> {
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`)
     await waitForClusterOk(ports)
     return {
-      nodes, ports, kill, stop,
+      nodes, ports, kill, killAll, stop,
       start: async (i) => { await start(i); await waitForClusterOk(ports) },
+      startAll: async () => {
+        for (let i = 0; i < ports.length; i++) if (!procs[i]) await start(i)
+        await waitForClusterOk(ports)
+      },
     }
   } catch (err) {
     await stop()
