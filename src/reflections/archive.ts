@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
 import type { Deps } from '../deps.ts'
 import type { Config } from '../config.ts'
+import { zonedToEpoch } from '../clock.ts'
 import { matchesFilter, type Reflection, type ReflectionFilter } from '../store/reflection-store.ts'
 
 /**
@@ -143,6 +144,25 @@ async function finishRemovals(deps: Pick<Deps, 'stores' | 'config'>, group: stri
     if (fs.existsSync(`${file}.removing`)) n += await removeArchived(deps, group, file)
   }
   return n
+}
+
+/**
+ * Reflection `id` of `group` as archived, if an archive holds it: only archives cut off after
+ * `submittedMs` can (a rare read: a journaled reflection older than the newest archive). The
+ * journal's replay asks, so a reflection archived meanwhile is not stored in Redis a second time.
+ */
+export async function findArchived(config: Pick<Config, 'dataDir' | 'timezone'>, group: string, id: string, submittedMs: number): Promise<Reflection | undefined> {
+  const head = `{"id":${JSON.stringify(id)},`
+  for (const file of archiveFiles(config, group)) {
+    const date = /^before-(\d{4}-\d{2}-\d{2})-/.exec(path.basename(file))![1]!
+    if (zonedToEpoch(date, '00:00', config.timezone) <= submittedMs) continue
+    for await (const line of readLines(file)) {
+      if (!line.startsWith(head)) continue
+      const { logId: _, ...r } = JSON.parse(line) as Line
+      return r
+    }
+  }
+  return undefined
 }
 
 /**

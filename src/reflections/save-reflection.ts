@@ -2,6 +2,7 @@ import { ReplyError } from 'ioredis'
 import type { Deps } from '../deps.ts'
 import type { Assignment } from '../store/assignment-store.ts'
 import type { Reflection, SubmitResult } from '../store/reflection-store.ts'
+import { findArchived } from './archive.ts'
 import { JournalWriteError, type JournalEntry, type JournalFailure } from '../store/reflection-journal.ts'
 
 // Replies of a Redis that is up but cannot take writes now (or not for this key: MOVED/ASK from a
@@ -54,9 +55,17 @@ export async function saveReflection(
   }
 }
 
-/** Apply one journal entry to Redis (exactly once: submit is idempotent by id). */
-export async function applyJournalEntry(deps: Pick<Deps, 'stores' | 'log'>, entry: JournalEntry): Promise<Reflection> {
+/**
+ * Apply one journal entry to Redis, exactly once: submit is idempotent by id, and an entry whose
+ * reflection was stored and then archived (`studybot archive`) before the replay is not stored again.
+ */
+export async function applyJournalEntry(deps: Pick<Deps, 'stores' | 'log' | 'config'>, entry: JournalEntry): Promise<Reflection> {
   const { stores, log } = deps
+  const archived = await findArchived(deps.config, entry.group, entry.id, entry.submittedMs)
+  if (archived) {
+    log.info({ group: entry.group, reflectionId: entry.id }, 'journaled reflection already archived, not stored again')
+    return archived
+  }
   const assignmentId = entry.assignmentId ?? (await stores.assignments.at(entry.group, entry.submittedMs))?.id
   const result = await stores.reflections.submit({ ...entry, assignmentId })
   log.info({ group: entry.group, reflectionId: entry.id, result: result.status }, 'journaled reflection replayed')

@@ -12,6 +12,8 @@ import { run as archiveCli } from '../../src/cli/archive.ts'
 import { run as exportCli } from '../../src/cli/export.ts'
 import { GROUP, reflectionDeps } from './reflection-fixture.ts'
 import { tempDir } from '../support/temp-dir.ts'
+import { until } from '../support/until.ts'
+import { startJournalReplay } from '../../src/reflections/journal-replay.ts'
 
 const TZ = 'Asia/Shanghai'
 let server: Awaited<ReturnType<typeof startTestRedis>>
@@ -89,6 +91,32 @@ describe('studybot archive', () => {
     expect(await reflections.get(GROUP, 'x0')).toBeUndefined()
     await exportGroup(deps, deps.config.groups[0]!, { format: 'json', out })
     expect(fs.readFileSync(out, 'utf8')).toBe(before)
+  })
+
+  it('a journaled reflection replayed after its archive is not stored again; one never stored still is', async () => {
+    const { deps } = await reflectionDeps(redis, createKeys(`t-arch-j-${Date.now()}`))
+    const { reflections, journal } = deps.stores
+    const entry = { v: 1 as const, id: 'j-old', group: GROUP, memberId: 'm1', memberName: '小明', text: '一篇已经存进 Redis、又留在暂存里的心得。', submittedMs: day('2026-01-10') }
+    // stored, but the answer was lost on the way (a timeout): the same submission waits in the journal too
+    await reflections.submit(entry)
+    await journal.append(entry)
+    // and one that never reached Redis, older than the archive's date
+    await journal.append({ ...entry, id: 'j-late', memberId: 'm2', memberName: '小红', text: '一篇一直在暂存里的心得，归档之后才写入。' })
+    const [o] = await archiveReflections(deps, [GROUP], day('2026-03-01', '00:00'), '2026-03-01')
+    expect(o!.count).toBe(1)
+
+    const replay = startJournalReplay(deps, { intervalMs: 100 })
+    try {
+      await until(() => !journal.hasPending(), 'the journal replayed')
+    } finally {
+      await replay.stop()
+    }
+    expect(await reflections.get(GROUP, 'j-old')).toBeUndefined()
+    expect(await reflections.get(GROUP, 'j-late')).toMatchObject({ memberName: '小红', submittedMs: day('2026-01-10') })
+    const out = path.join(deps.config.dataDir, 'j.jsonl')
+    await exportGroup(deps, deps.config.groups[0]!, { format: 'json', out })
+    const ids = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id)
+    expect(ids.sort()).toEqual(['j-late', 'j-old'])
   })
 })
 

@@ -13,10 +13,10 @@ export interface TestCluster {
   nodes: string[]
   ports: number[]
   /** SIGKILL one node (data kept in its append-only file), then start it again on the same port. */
-  kill(i: number): Promise<void>
+  kill(i: number, signal?: NodeJS.Signals): Promise<void>
   start(i: number): Promise<void>
-  /** Kill every node (an outage; their files stay), then start them all again and wait for cluster_state:ok. */
-  killAll(): Promise<void>
+  /** Stop every node (an outage; their files stay), then start them all again and wait for cluster_state:ok. */
+  killAll(signal?: NodeJS.Signals): Promise<void>
   startAll(): Promise<void>
   /** Kill every node and remove the files (unless the caller gave the folder). */
   stop(): Promise<void>
@@ -56,11 +56,13 @@ function killWithParent(child: ChildProcess): void {
 /**
  * Start three `redis-server --cluster-enabled yes` nodes on free ports and join them with
  * `redis-cli --cluster create`. In `root` when given (the caller removes it), else a temp folder.
- * `persistent: false` keeps no append-only file (a killed node then comes back empty).
+ * Persistence: `always` (default) fsyncs the append-only file on every write, so a SIGKILLed node
+ * keeps everything; `graceful` fsyncs every second (a SIGTERM stop keeps everything); `none`
+ * keeps no file (a node comes back empty).
  */
-export async function startTestCluster(o: { root?: string; persistent?: boolean } = {}): Promise<TestCluster> {
+export async function startTestCluster(o: { root?: string; persistence?: 'always' | 'graceful' | 'none' } = {}): Promise<TestCluster> {
   const root = o.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-cluster-'))
-  const persistence = o.persistent === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always']
+  const persistence = { always: ['--appendonly', 'yes', '--appendfsync', 'always'], graceful: ['--appendonly', 'yes', '--appendfsync', 'everysec'], none: ['--appendonly', 'no'] }[o.persistence ?? 'always']
   const ports = [await freePort(), await freePort(), await freePort()]
   const procs: Array<ChildProcess | undefined> = []
 
@@ -77,15 +79,15 @@ export async function startTestCluster(o: { root?: string; persistent?: boolean 
     killWithParent(proc)
     await waitForNode(proc, ports[i])
   }
-  const kill = async (i: number) => {
+  const kill = async (i: number, signal: NodeJS.Signals = 'SIGKILL') => {
     const proc = procs[i]
     procs[i] = undefined
     if (!proc || proc.exitCode !== null) return
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-    proc.kill('SIGKILL')
+    proc.kill(signal)
     await exited
   }
-  const killAll = async () => { for (let i = 0; i < ports.length; i++) await kill(i) }
+  const killAll = async (signal?: NodeJS.Signals) => { for (let i = 0; i < ports.length; i++) await kill(i, signal) }
   const stop = async () => {
     await killAll()
     if (!o.root) fs.rmSync(root, { recursive: true, force: true })
@@ -147,6 +149,12 @@ export interface TestSentinel {
   replicaPort: number
   /** Ask the Sentinel to fail over now and wait until the replica is master and the old master its replica. */
   failover(): Promise<void>
+  /**
+   * Swap master and replica by hand (REPLICAOF NO ONE, REPLICAOF) and point the Sentinel at the
+   * new master, without the CLIENT KILL a Sentinel failover sends: a client connected to the old
+   * master stays on it, now a replica (as after a partition heals). Returns the ports.
+   */
+  swapBehindClients(): Promise<{ from: number; to: number }>
   stop(): Promise<void>
 }
 
@@ -194,6 +202,21 @@ export async function startTestSentinel(): Promise<TestSentinel> {
     }
     return {
       sentinel: `127.0.0.1:${sentinelPort}`, name, masterPort, replicaPort, stop,
+      async swapBehindClients() {
+        const [, master] = await sentinelAsk('GET-MASTER-ADDR-BY-NAME', name) as [string, string]
+        const from = Number(master)
+        const to = from === masterPort ? replicaPort : masterPort
+        const on = async (port: number, ...args: string[]) => {
+          const r = await connectRedis(`redis://127.0.0.1:${port}`)
+          try { return await r.call(args[0]!, ...args.slice(1)) } finally { r.disconnect() }
+        }
+        await on(to, 'REPLICAOF', 'NO', 'ONE')
+        await on(from, 'REPLICAOF', '127.0.0.1', String(to))
+        await sentinelAsk('REMOVE', name)
+        await sentinelAsk('MONITOR', name, '127.0.0.1', String(to), '1')
+        await sentinelAsk('SET', name, 'down-after-milliseconds', '60000')
+        return { from, to }
+      },
       async failover() {
         // NOGOODSLAVE until the Sentinel has talked to the replica itself (within its ~10 s INFO period)
         for (let t = 0; ; t++) {

@@ -45,14 +45,15 @@ export async function startTestRedis(o: { dir?: string; persistent?: boolean } =
   const dir = o.dir ?? tempDir('redis')
   const persistent = o.persistent ?? false
   if (testRedisKind === 'cluster') {
-    const cluster = await startTestCluster({ root: dir, persistent })
+    // as the single server: an append-only file fsynced every second, and a SIGTERM stop that flushes it
+    const cluster = await startTestCluster({ root: dir, persistence: persistent ? 'graceful' : 'none' })
     const target = { clusterNodes: cluster.nodes }
     const url = `redis://${cluster.nodes[0]}`
     clusters.set(url, target)
     return {
       url, target, env: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') }, dir,
-      stop: () => cluster.killAll(),
-      restart: async () => { await cluster.killAll(); await cluster.startAll() },
+      stop: () => cluster.killAll('SIGTERM'),
+      restart: async () => { await cluster.killAll('SIGTERM'); await cluster.startAll() },
     }
   }
   const server = await startLocalRedis({ dir, persistent })
