@@ -3,7 +3,8 @@
 // the previous one-hash-per-reflection format on a sample; then `archive` and `export` of all of
 // them in child processes, whose peak RSS is compared with an idle child's and with the same
 // archive and export of a small group (SMALL, 10,000) in the same run: flat memory means the
-// 1M peaks are close to the small ones. REFLECTIONS=200000 for a shorter run.
+// 1M peaks are close to the small ones; the children also sample the heap kept after a full GC
+// every 5 s (live heap), which separates retained memory from GC slack. REFLECTIONS=200000 for a shorter run.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -36,6 +37,14 @@ async function depsFor(url: string, dataDir: string, prefix: string): Promise<{ 
 if (process.argv[2] === 'child') {
   const [, , , mode, url, dataDir, prefix] = process.argv
   const { deps, redis } = await depsFor(url!, dataDir!, prefix!)
+  // what is really kept: heap + external right after a full GC (node --expose-gc), every 5 s and at the end
+  let liveMb = 0
+  const sampleLive = () => {
+    globalThis.gc!()
+    const m = process.memoryUsage()
+    liveMb = Math.max(liveMb, (m.heapUsed + m.external) / 2 ** 20)
+  }
+  const sampler = setInterval(sampleLive, 5000)
   const started = performance.now()
   let count = 0
   if (mode === 'archive') {
@@ -46,8 +55,11 @@ if (process.argv[2] === 'child') {
     const { exportGroup } = await import('../src/export/export-group.ts')
     count = await exportGroup(deps, deps.config.groups[0]!, { format: 'csv', out: path.join(dataDir!, 'all.csv') })
   }
+  const s = (performance.now() - started) / 1000
+  clearInterval(sampler)
+  sampleLive()
   redis.disconnect()
-  process.stdout.write(JSON.stringify({ count, s: (performance.now() - started) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }))
+  process.stdout.write(JSON.stringify({ count, s, maxRssMb: process.resourceUsage().maxRSS / 1024, liveMb }))
   process.exit(0)
 }
 
@@ -112,9 +124,9 @@ try {
 
   // archive and export every reflection in children, peak RSS next to an idle child's
   const child = (mode: string, data = dataDir, prefix = 'bench') => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', mode, server.url, data, prefix], { encoding: 'utf8' })
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, 'child', mode, server.url, data, prefix], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(r.stderr)
-    return JSON.parse(r.stdout) as { count: number; s: number; maxRssMb: number }
+    return JSON.parse(r.stdout) as { count: number; s: number; maxRssMb: number; liveMb: number }
   }
   const idle = child('idle')
   const archive = child('archive')
@@ -136,13 +148,13 @@ try {
   console.log(`  compact: MEMORY USAGE of its keys     ${f(keyBytes)} B  ${(keyBytes / perText).toFixed(2)}× text`)
   console.log(`  previous format, ${legacyN.toLocaleString('en')} sample       ${f(legacyPer)} B  ${(legacyPer / (legacyText / legacyN)).toFixed(2)}× text`)
   console.log(`  filled through the store in ${fillS.toFixed(0)} s (${(n / fillS).toFixed(0)} submits/s)`)
-  const row = (label: string, r: typeof idle) => `  ${label.padEnd(38)}${r.count.toLocaleString('en').padStart(10)} ${r.s.toFixed(1).padStart(6)} s ${r.maxRssMb.toFixed(0).padStart(5)} MB peak RSS  ${(r.maxRssMb / idle.maxRssMb).toFixed(2)}× idle`
+  const row = (label: string, r: typeof idle) => `  ${label.padEnd(38)}${r.count.toLocaleString('en').padStart(10)} ${r.s.toFixed(1).padStart(6)} s ${r.maxRssMb.toFixed(0).padStart(5)} MB peak RSS  ${(r.maxRssMb / idle.maxRssMb).toFixed(2)}× idle  ${r.liveMb.toFixed(0).padStart(4)} MB live heap`
   console.log(row('idle child (the baseline)', idle))
   console.log(row('studybot archive (every reflection)', archive))
   console.log(row('export csv (all from the archive)', exported))
   console.log(row(`archive, ${small.toLocaleString('en')} (small run)`, smallArchive))
   console.log(row(`export csv, ${small.toLocaleString('en')} (small run)`, smallExport))
-  console.log(`  flat memory: peak RSS at ${n.toLocaleString('en')} / at ${small.toLocaleString('en')}: archive ${(archive.maxRssMb / smallArchive.maxRssMb).toFixed(2)}×, export ${(exported.maxRssMb / smallExport.maxRssMb).toFixed(2)}×`)
+  console.log(`  flat memory: peak RSS at ${n.toLocaleString('en')} / at ${small.toLocaleString('en')}: archive ${(archive.maxRssMb / smallArchive.maxRssMb).toFixed(2)}×, export ${(exported.maxRssMb / smallExport.maxRssMb).toFixed(2)}×; live heap: archive ${(archive.liveMb / smallArchive.liveMb).toFixed(2)}×, export ${(exported.liveMb / smallExport.liveMb).toFixed(2)}×`)
 } finally {
   await server.stop()
   fs.rmSync(dir, { recursive: true, force: true })

@@ -13,7 +13,13 @@ export function csvField(value: string | number): string {
 /** Write reflections as CSV (UTF-8 with BOM so Excel shows Chinese, CRLF line ends); returns the count. */
 export async function writeCsv(out: string, reflections: AsyncIterable<Reflection>, ctx: ExportContext): Promise<number> {
   const stream = fs.createWriteStream(out)
-  const write = async (line: string) => { if (!stream.write(line)) await once(stream, 'drain') }
+  // a write error (a full disk) may come between two writes: 'error' was then emitted already and
+  // a 'drain' never comes, so the next write throws it instead of waiting
+  const write = async (line: string) => {
+    if (stream.errored) throw stream.errored
+    if (!stream.write(line)) await once(stream, 'drain')
+  }
+  stream.on('error', () => { /* thrown by the next write or by once(); without a listener it would be unhandled */ })
   let count = 0
   try {
     await write(`\uFEFF${HEADERS.map(csvField).join(',')}\r\n`)
