@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import type { Job } from './lifecycle.ts'
+import { createPoller, type Poller } from './poller.ts'
 import { closeDueMeetings, sendDueNotices } from '../org-life/meetings.ts'
 import { remindDues } from '../org-life/dues.ts'
 
@@ -12,31 +13,16 @@ const POLL_MS = 15_000
  * when a sign-in window closes, and private dues reminders before the deadline. Every instance runs one; claims in Redis make each happen once.
  */
 export class OrgLifeJob implements Job {
-  private timer?: NodeJS.Timeout
-  private running?: Promise<void>
+  private readonly poller: Poller
 
-  constructor(private readonly deps: Deps, private readonly messenger: Messenger, private readonly pollMs = POLL_MS) {}
-
-  start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => { void this.tick() }, this.pollMs)
-    this.timer.unref()
-    void this.tick()
+  constructor(private readonly deps: Deps, private readonly messenger: Messenger, pollMs = POLL_MS) {
+    this.poller = createPoller(() => this.pass(), { intervalMs: pollMs, onError: (err) => deps.log.error({ err }, 'organisation life pass failed') })
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer)
-    this.timer = undefined
-    await this.running
-  }
-
+  start(): void { this.poller.start() }
+  stop(): Promise<void> { return this.poller.stop() }
   /** One pass; errors are logged here (the job wrapper of organisation life). */
-  tick(): Promise<void> {
-    this.running ??= this.pass()
-      .catch((err) => this.deps.log.error({ err }, 'organisation life pass failed'))
-      .finally(() => { this.running = undefined })
-    return this.running
-  }
+  tick(): Promise<void> { return this.poller.tick() }
 
   private async pass(): Promise<void> {
     await sendDueNotices(this.deps, this.messenger).catch((err) => this.deps.log.error({ err }, 'meeting notices failed'))

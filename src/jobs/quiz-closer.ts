@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Deps } from '../deps.ts'
 import type { Messenger } from '../bot/messenger.ts'
 import type { Job } from './lifecycle.ts'
+import { createPoller, type Poller } from './poller.ts'
 import { closeRound } from '../quiz/close-round.ts'
 
 /** How often open rounds are checked for a passed deadline (a round closes at most this late). */
@@ -12,32 +13,17 @@ const POLL_MS = 15_000
  * each round close once. Started on login, stopped on logout, like the scheduler.
  */
 export class QuizCloser implements Job {
-  private timer?: NodeJS.Timeout
-  private running?: Promise<void>
+  private readonly poller: Poller
   private readonly owner = `${process.pid}-${randomBytes(3).toString('hex')}`
 
-  constructor(private readonly deps: Deps, private readonly messenger: Messenger, private readonly pollMs = POLL_MS) {}
-
-  start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => { void this.tick() }, this.pollMs)
-    this.timer.unref()
-    void this.tick()
+  constructor(private readonly deps: Deps, private readonly messenger: Messenger, pollMs = POLL_MS) {
+    this.poller = createPoller(() => this.closeDue(), { intervalMs: pollMs, onError: (err) => deps.log.error({ err }, 'quiz closing failed') })
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer)
-    this.timer = undefined
-    await this.running
-  }
-
+  start(): void { this.poller.start() }
+  stop(): Promise<void> { return this.poller.stop() }
   /** Close every round whose deadline has passed; one pass at a time. Errors are logged here. */
-  tick(): Promise<void> {
-    this.running ??= this.closeDue()
-      .catch((err) => this.deps.log.error({ err }, 'quiz closing failed'))
-      .finally(() => { this.running = undefined })
-    return this.running
-  }
+  tick(): Promise<void> { return this.poller.tick() }
 
   private async closeDue(): Promise<void> {
     const { config, stores, clock } = this.deps

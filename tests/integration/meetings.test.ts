@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { startTestRedis } from '../support/redis.ts'
-import { connectRedis, type Redis } from '../../src/store/redis.ts'
-import { createKeys, type Keys } from '../../src/store/keys.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestRedis } from '../support/redis-fixture.ts'
 import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { OrgLifeJob } from '../../src/jobs/org-life-job.ts'
@@ -17,21 +14,7 @@ import { testDeps } from '../support/deps.ts'
 const tz = 'Asia/Shanghai'
 const g1 = '第一党支部学习群'
 
-let server: Awaited<ReturnType<typeof startTestRedis>>
-let redis: Redis
-let keys: Keys
-const clients: Redis[] = []
-
-beforeAll(async () => {
-  server = await startTestRedis()
-  redis = await connectRedis(server.url)
-})
-afterAll(async () => {
-  redis.disconnect()
-  for (const c of clients) c.disconnect()
-  await server.stop()
-})
-beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
+const db = useTestRedis()
 
 // 2026-03-10 14:30, a Tuesday: the branch meeting of the month
 const slot = zonedToEpoch('2026-03-10', '14:30', tz)
@@ -46,10 +29,9 @@ describe('三会一课 meetings', () => {
   it('sends the notice once a day before, across two instances; opens sign-in at the start; sums up once when it closes', async () => {
     const clock = createManualClock(slot - 26 * 3600_000)
     const m = createRecordingMessenger({ members })
-    const second = await connectRedis(server.url)
-    clients.push(second)
-    const a = (await testDeps({ config, redis, keys, clock })).deps
-    const b = (await testDeps({ config, redis: second, keys, clock })).deps
+    const second = await db.connect()
+    const a = (await testDeps({ config, redis: db.redis, keys: db.keys, clock })).deps
+    const b = (await testDeps({ config, redis: second, keys: db.keys, clock })).deps
     const { members: ledger } = parseLedgerRows(ledgerRows.map((cells, i) => ({ row: i + 1, cells })), '2026-01-01')
     await a.stores.ledger.replace(g1, ledger, '台账.csv')
     const jobs = [new OrgLifeJob(a, m, 3_600_000), new OrgLifeJob(b, m, 3_600_000)]
@@ -114,7 +96,7 @@ describe('三会一课 meetings', () => {
     const at = zonedToEpoch('2026-03-11', '19:00', tz)
     const clock = createManualClock(at)
     const m = createRecordingMessenger({ members })
-    const deps = (await testDeps({ config: cellConfig, redis, keys, clock })).deps
+    const deps = (await testDeps({ config: cellConfig, redis: db.redis, keys: db.keys, clock })).deps
     await deps.stores.ledger.replace(g1, parseLedgerRows(ledgerRows.map((cells, i) => ({ row: i + 1, cells })), '2026-01-01').members, '台账.csv')
     const def = (await allSchedules(cellConfig, deps.stores.schedules)).find((d) => d.id === 'cell')!
     await new Scheduler(deps, m).onSlot(def, at, false)

@@ -1,9 +1,6 @@
 import path from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { startTestRedis } from '../support/redis.ts'
-import { connectRedis, type Redis } from '../../src/store/redis.ts'
-import { createKeys, type Keys } from '../../src/store/keys.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestRedis } from '../support/redis-fixture.ts'
 import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
 import { parseConfig, ConfigError } from '../../src/config.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
@@ -20,21 +17,7 @@ const tz = 'Asia/Shanghai'
 const g1 = '第一党支部学习群'
 const NOTICE = '请于本月 25 日前通过“智慧党建”小程序缴纳本月党费，缴纳标准按支部核定的数额执行。'
 
-let server: Awaited<ReturnType<typeof startTestRedis>>
-let redis: Redis
-let keys: Keys
-const clients: Redis[] = []
-
-beforeAll(async () => {
-  server = await startTestRedis()
-  redis = await connectRedis(server.url)
-})
-afterAll(async () => {
-  redis.disconnect()
-  for (const c of clients) c.disconnect()
-  await server.stop()
-})
-beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
+const db = useTestRedis()
 
 const config = scheduleConfig([{ id: 'dues', group: g1, kind: 'dues', text: NOTICE }])
 const members = { [g1]: [{ id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-ming', name: '小明' }, { id: 'u-hong', name: '小红' }, { id: 'u-gang', name: '小刚' }] }
@@ -51,10 +34,9 @@ describe('Party dues', () => {
     const slot = zonedToEpoch('2026-03-01', '09:00', tz)
     const clock = createManualClock(slot)
     const m = createRecordingMessenger({ members })
-    const second = await connectRedis(server.url)
-    clients.push(second)
-    const a = (await testDeps({ config, redis, keys, clock })).deps
-    const b = (await testDeps({ config, redis: second, keys, clock })).deps
+    const second = await db.connect()
+    const a = (await testDeps({ config, redis: db.redis, keys: db.keys, clock })).deps
+    const b = (await testDeps({ config, redis: second, keys: db.keys, clock })).deps
     await a.stores.ledger.replace(g1, parseLedgerRows(ledgerRows.map((cells, i) => ({ row: i + 1, cells })), '2026-01-01').members, '台账.csv')
     const def = (await allSchedules(config, a.stores.schedules)).find((d) => d.id === 'dues')!
     await Promise.all([new Scheduler(a, m).onSlot(def, slot, false), new Scheduler(b, m).onSlot(def, slot, false)])

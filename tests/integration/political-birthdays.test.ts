@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { startTestRedis } from '../support/redis.ts'
-import { connectRedis, type Redis } from '../../src/store/redis.ts'
-import { createKeys, type Keys } from '../../src/store/keys.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestRedis } from '../support/redis-fixture.ts'
 import { createManualClock, zonedToEpoch } from '../../src/clock.ts'
 import { Scheduler } from '../../src/jobs/scheduler.ts'
 import { allSchedules } from '../../src/schedules/definitions.ts'
@@ -19,21 +16,7 @@ const tz = 'Asia/Shanghai'
 const g1 = '第一党支部学习群'
 const OATH = '我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身，随时准备为党和人民牺牲一切，永不叛党。'
 
-let server: Awaited<ReturnType<typeof startTestRedis>>
-let redis: Redis
-let keys: Keys
-const clients: Redis[] = []
-
-beforeAll(async () => {
-  server = await startTestRedis()
-  redis = await connectRedis(server.url)
-})
-afterAll(async () => {
-  redis.disconnect()
-  for (const c of clients) c.disconnect()
-  await server.stop()
-})
-beforeEach(() => { keys = createKeys(`t${randomBytes(4).toString('hex')}`) })
+const db = useTestRedis()
 
 const config = scheduleConfig([], { birthdays: { time: '08:30', oath: '（配置中的誓词）' } })
 const members = { [g1]: [{ id: 'wxid_zhangshuji', name: '张书记' }, { id: 'u-san', name: '张三' }, { id: 'u-wu', name: '王五' }] }
@@ -62,10 +45,9 @@ describe('political birthdays', () => {
     const slot = zonedToEpoch('2026-03-05', '08:30', tz)
     const clock = createManualClock(slot)
     const m = createRecordingMessenger({ members })
-    const second = await connectRedis(server.url)
-    clients.push(second)
-    const a = (await testDeps({ config, redis, keys, clock, library: constitution })).deps
-    const b = (await testDeps({ config, redis: second, keys, clock, library: constitution })).deps
+    const second = await db.connect()
+    const a = (await testDeps({ config, redis: db.redis, keys: db.keys, clock, library: constitution })).deps
+    const b = (await testDeps({ config, redis: second, keys: db.keys, clock, library: constitution })).deps
     await withLedger(a, [['张三', '', '2016/3/5', '2017年3月5日', ''], ['王五', '', '2010-03-05', '2012-06-01', ''], ['李四', '', '2016-03-06', '', '']])
     const def = (await allSchedules(config, a.stores.schedules)).find((d) => d.id === BIRTHDAYS_SCHEDULE_ID)!
     expect(def.cron).toBe('30 8 * * *')
@@ -93,7 +75,7 @@ describe('political birthdays', () => {
     const slot = zonedToEpoch('2026-03-05', '08:30', tz)
     const clock = createManualClock(slot - 3600_000)
     const m = createRecordingMessenger({ members })
-    const deps = async () => (await testDeps({ config, redis, keys, clock })).deps
+    const deps = async () => (await testDeps({ config, redis: db.redis, keys: db.keys, clock })).deps
     const first = await deps()
     await withLedger(first, [['张三', '', '2016/3/5', '', '']])
     const one = new Scheduler(first, m)
@@ -127,7 +109,7 @@ describe('political birthdays', () => {
     const day = (date: string) => zonedToEpoch(date, '08:30', tz)
     const clock = createManualClock(day('2027-02-28'))
     const m = createRecordingMessenger({ members })
-    const deps = (await testDeps({ config, redis, keys, clock })).deps
+    const deps = (await testDeps({ config, redis: db.redis, keys: db.keys, clock })).deps
     await withLedger(deps, [['王五', '', '2020-02-29', '2021-03-01', '']])
     const def = (await allSchedules(config, deps.stores.schedules)).find((x) => x.id === BIRTHDAYS_SCHEDULE_ID)!
     const env = { deps, messenger: m, sendAttempts: 1, retryBaseMs: 0 }
