@@ -28,7 +28,8 @@ const phraseHelp = (timeZone: string) => [
 /** `#定时 添加|列表|暂停|恢复|删除|立即|预览`: secretaries manage the group's schedules from chat. */
 export const manageSchedules: Handler = command({ name: '定时', action: 'schedule', example: '#定时 第一党支部学习群 列表' }, async (ctx, { group, args }) => {
   const [, verb = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args) ?? []
-  const action = actions[verb]
+  // own keys only: a verb such as __proto__ or toString is not an action
+  const action = Object.hasOwn(actions, verb) ? actions[verb] : undefined
   if (!action) return ctx.reply(usage)
   await action(ctx, group, rest.trim())
 })

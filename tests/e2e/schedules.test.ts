@@ -43,6 +43,11 @@ describe('#定时 in chat', () => {
     expect(reply).toContain('#定时 添加 每月1日 09:00 内容')
   })
 
+  it('answers an unknown verb, even one named like an object property, with the usage', async () => {
+    for (const verb of ['开始', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(await replyTo(h, '张书记', `#定时 ${verb} c1`)).toContain('#定时 添加')
+    }
+  })
   it('lets a secretary add, list, preview, pause and delete a schedule', async () => {
     const added = await replyTo(h, '张书记', '#定时 添加 每周一 09:00 请大家完成本周学习')
     const id = /已添加定时任务 (c\d+)/.exec(added)?.[1]
