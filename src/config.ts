@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { validate as isValidCron } from 'node-cron'
+import type { RedisTarget } from './store/redis.ts'
 
 /** Raised when the configuration cannot be used; `problems` lists every one, in Chinese. */
 export class ConfigError extends Error {
@@ -203,16 +204,7 @@ export interface Secrets {
 }
 
 /** Redis location and credentials from the environment (see README 规模化部署). */
-export interface RedisEnv {
-  url?: string
-  clusterNodes?: string[]
-  sentinels?: string[]
-  sentinelName?: string
-  username?: string
-  password?: string
-  sentinelPassword?: string
-  tls?: boolean
-}
+export type RedisEnv = RedisTarget
 
 /** True when the environment names an external Redis (one node, a Cluster or Sentinels). */
 export function hasExternalRedis(secrets: Secrets): boolean {

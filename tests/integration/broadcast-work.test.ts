@@ -273,7 +273,8 @@ describe('groups handed back by the instance that held them', () => {
 })
 
 describe('a slot while Redis blinks (issue 14 item 9)', () => {
-  it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
+  /** Fire the slot while this file's own Redis is down, bring Redis back `backAfterMs` after the slot. */
+  async function slotWhileRedisDown(backAfterMs: number) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
     const own = await startLocalRedis({ dir, persistent: false })
     const client = await connectRedis(own.url)
@@ -289,49 +290,30 @@ describe('a slot while Redis blinks (issue 14 item 9)', () => {
       clock.set(slot)
       const firing = s.onSlot(def, slot, false)
       while (!logs.some((l) => l.msg === 'schedule slot could not reach redis, retrying')) await sleep(20)
-      clock.set(slot + 2 * 60_000)
+      clock.set(slot + backAfterMs)
       await own.restart()
       await firing
       await s.stop()
-      expect(m.sent.map((x) => x.text)).toEqual(['通知'])
-      const [f] = await createScheduleStore(client, keys, clock).firings(groups[0].topic, 'note')
-      expect(f).toMatchObject({ slot, outcome: 'sent', late: true })
-      expect(logs.find((l) => l.msg === 'schedule slot could not reach redis, retrying')).toMatchObject({ scheduleId: 'note', slot })
+      const [firing0] = await createScheduleStore(client, keys, clock).firings(groups[0].topic, 'note')
+      return { sent: m.sent, firing: firing0, retryLog: logs.find((l) => l.msg === 'schedule slot could not reach redis, retrying') }
     } finally {
       client.disconnect()
       await own.stop()
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  }
+
+  it('retries the slot until Redis is back, then sends it once, late, with scheduleId and slot in the log', async () => {
+    const { sent, firing, retryLog } = await slotWhileRedisDown(2 * 60_000)
+    expect(sent.map((x) => x.text)).toEqual(['通知'])
+    expect(firing).toMatchObject({ slot, outcome: 'sent', late: true })
+    expect(retryLog).toMatchObject({ scheduleId: 'note', slot })
   })
 
   it('records the slot missed when Redis comes back after the grace window', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studybot-blink-'))
-    const own = await startLocalRedis({ dir, persistent: false })
-    const client = await connectRedis(own.url)
-    try {
-      const config = scheduleConfig([{ id: 'note', group: groups[0].topic, cron: leapCron, kind: 'text', text: '通知' }], { groups: groups.slice(0, 2) })
-      const clock = createManualClock(slot - 60_000)
-      const m = createRecordingMessenger()
-      const { deps, logs } = await testDeps({ config, redis: client, keys, clock })
-      const s = new Scheduler(deps, m, { redisRetryMs: 50 })
-      await s.start()
-      const [def] = await allSchedules(config, createScheduleStore(client, keys, clock))
-      await own.stop()
-      clock.set(slot)
-      const firing = s.onSlot(def, slot, false)
-      while (!logs.some((l) => l.msg === 'schedule slot could not reach redis, retrying')) await sleep(20)
-      clock.set(slot + 30 * 60_000)
-      await own.restart()
-      await firing
-      await s.stop()
-      expect(m.sent).toEqual([])
-      const [f] = await createScheduleStore(client, keys, clock).firings(groups[0].topic, 'note')
-      expect(f).toMatchObject({ slot, outcome: 'missed' })
-    } finally {
-      client.disconnect()
-      await own.stop()
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    const { sent, firing } = await slotWhileRedisDown(30 * 60_000)
+    expect(sent).toEqual([])
+    expect(firing).toMatchObject({ slot, outcome: 'missed' })
   })
 
   it('a forward clock jump over several slots fires only the newest, the others recorded missed', async () => {
