@@ -163,7 +163,9 @@ export function listSizes(text: string): number[] {
   return sizes
 }
 
-interface Piece { text: string; tokens: Set<string> }
+// tokens as an array of distinct terms, each string shared across the passage's pieces: a passage's
+// pieces are kept between questions (search-index.ts), so they are stored compactly
+interface Piece { text: string; tokens: readonly string[] }
 
 /** A passage cut into the spans an answer can be, each with its terms: the same for every question, so it can be kept. */
 export interface SpanPieces {
@@ -177,7 +179,16 @@ export interface SpanPieces {
 export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number): SpanPieces {
   const sentences = (text.match(SENTENCE) ?? [text]).map((s) => s.trim()).filter(Boolean)
   const candidates: SpanPieces['candidates'] = []
-  const piece = (s: string): Piece => ({ text: s, tokens: new Set(tokenize(s)) })
+  const terms = new Map<string, string>()
+  const piece = (s: string): Piece => {
+    const tokens: string[] = []
+    for (const t of new Set(tokenize(s))) {
+      let shared = terms.get(t)
+      if (shared === undefined) terms.set(t, shared = t)
+      tokens.push(shared)
+    }
+    return { text: s, tokens }
+  }
   const whole = sentences.map((s) => (s.length <= maxChars ? piece(s) : undefined))
   // what follows sentence i, for a span announcing a list (……享有下列权利：)
   const followOf = (i: number) => {
