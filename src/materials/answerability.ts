@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { Hit } from './types.ts'
 import type { ParsedQuestion } from './question.ts'
 import { materialsDataFile } from './thesaurus.ts'
+import { askedHead, holdsHead } from './asked-head.ts'
 
 /**
  * Whether the materials answer a question, from features measured relative to the question (not a
@@ -45,10 +46,24 @@ export const FEATURES: Record<string, (q: ParsedQuestion, hits: readonly Hit[]) 
   rarestMissing: (_q, hits) => (hits[0]?.span && !hits[0].span.rarestFound && !(hits[0].vector && hits[0].vector > 0.5) ? 1 : 0),
   /** Share of the question's IDF mass in words no material has (枫桥经验, 学习强国 …). */
   unknownWords: (_q, hits) => hits[0]?.span?.unknown ?? 0,
+  /**
+   * The best sentence names the head noun of what is asked (头号什么任务 → 首要政治任务; 党龄要几年 → 五年以上):
+   * a question about a topic the materials mention but asking what they do not state rarely finds it.
+   */
+  headFound: (q, hits) => {
+    const head = q.quiz ? undefined : headOf(q)
+    return head && hits[0]?.span && holdsHead(head, hits[0].span.text, q.related) ? 1 : 0
+  },
   /** A pasted quiz question (its wording is in the materials nearly verbatim when they answer it). */
   quiz: (q) => (q.quiz ? 1 : 0),
   /** The best score of a pasted quiz question (quiz and natural questions reach different scores). */
   quizScore: (q, hits) => (q.quiz ? Math.min(1.5, hits[0]?.score ?? 0) : 0),
+}
+
+const heads = new WeakMap<ParsedQuestion, string | undefined>()
+const headOf = (q: ParsedQuestion) => {
+  if (!heads.has(q)) heads.set(q, askedHead(q.asked))
+  return heads.get(q)
 }
 
 /** The feature vector of a question and its hits, in the model's order. */
