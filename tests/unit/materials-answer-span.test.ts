@@ -142,6 +142,16 @@ describe('answerability model', () => {
     expect(featureVector(model, q, [hit(0.75, 0.75, false)])).toEqual([0.75, 0.75, 1])
   })
 
+  it('tells whether the best sentence names the head noun of what is asked', () => {
+    const heads: AnswerabilityModel = { features: ['headFound'], weights: [1], bias: 0, threshold: 0.5 }
+    const withSpan = (text: string): Hit => ({ ...hit(0.5, 0.5, false), span: { ...hit(0.5, 0.5, false).span!, text } })
+    const q = parseQuestion('党的支部实行什么制度？')
+    expect(featureVector(heads, q, [withSpan('党的各级组织实行集体领导和个人分工负责相结合的制度。')])).toEqual([1])
+    expect(featureVector(heads, q, [withSpan('党员要参加党的组织生活。')])).toEqual([0])
+    // no head: the question word ends the question
+    expect(featureVector(heads, parseQuestion('党费是什么？'), [withSpan('党费是党员交纳的费用。')])).toEqual([0])
+  })
+
   it('answers above the threshold, refuses below it and without hits', () => {
     const q = parseQuestion('预备期是多久？')
     expect(isAnswerable(q, [hit(0.9, 0.9, true)], model)).toBe(true)
