@@ -28,6 +28,7 @@ const STAGE_NAMES: Record<StageScore['stage'], string> = {
   namedDoc: '提问点名的文件',
   phrase: '原文短语覆盖',
   blanks: '填空前后文对齐',
+  definition: '含所问对象的定义句',
   span: '最佳答案句覆盖',
   vector: '语义相似度',
 }

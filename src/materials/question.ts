@@ -44,6 +44,11 @@ export interface ParsedQuestion {
   years: number[]
   /** The words that named those documents (党章, 三中全会决定), taken out of `text`. */
   docNames: string[]
+  /**
+   * For a question asking what something is (党的纪律是什么, 地委是个什么性质的机构): that something and the
+   * thesaurus terms for it (地委, 地区委员会); a passage saying `X是……` defines it. Empty otherwise.
+   */
+  subject: string[]
 }
 
 export interface BlankContext { left: string; right: string }
@@ -126,10 +131,11 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   const answerType = quiz ? undefined : answerTypeOf(s)
   // an age is written 年满十八岁 / 十八周岁 in the documents, whatever words the question used
   if (answerType === 'age') for (const t of ['年满', '周岁']) if (!s.includes(t) && !expansions.includes(t)) expansions.push(t)
+  const subject = quiz ? [] : definitionSubject(s, related)
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
   const fullOnly = FULL_ONLY.test(normalizeText(raw).replace(/\s+/g, ''))
-  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names }
+  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names, subject }
 }
 
 // Words that mark a name as the source of the answer (在党章里, 按照决定, 报告说, 三中全会怎么说的),
@@ -163,6 +169,21 @@ function namedAsSource(s: string, names: readonly string[]): { text: string; nam
 
 /** A document pointed at only by its kind (报告里说, 文件里那句) names none, but its words are no topic either. */
 const withoutGenericSource = (s: string) => s.replace(GENERIC_SOURCE, ' ').replace(SAYS_TAIL, ' ').trim()
+
+// 是什么, 是个什么(性质/定位/地位), 指什么, 是指什么, 是啥 (啥 is 什么 by now)
+const DEFINITION_ASK = /(?:是指|指的是|是个|是|指)什么/
+
+/**
+ * What a question asks the definition of: the clause before 是什么 / 是个什么 / 指什么 (its document
+ * name gone), with the thesaurus terms of the words in it; empty when the question is of another form.
+ */
+function definitionSubject(s: string, related: readonly Related[]): string[] {
+  const m = DEFINITION_ASK.exec(s)
+  if (!m) return []
+  const subject = s.slice(0, m.index).split(/[，,。；;？?！!\s]/).at(-1)!.replace(/^(?:那么|那|所谓|咱们|我们)/, '').replace(/对(?:咱们|我们)?.*$/, '').replace(/的$/, '')
+  if (subject.length < 2) return []
+  return [...new Set([subject, ...related.filter((r) => subject.includes(r.term)).flatMap((r) => r.others)])]
+}
 
 /** Left and right context of each blank; blanks with no usable context on either side are left out. */
 function blankContexts(s: string, choice: boolean): BlankContext[] {

@@ -41,6 +41,13 @@ export interface RankingOptions {
   /** Longest filler between a blank's contexts when the question has no options to measure. */
   blankGap: number
   /**
+   * Added (times the named-document share) to a passage that defines what a question asks the definition
+   * of (党的纪律是什么 → a sentence `党的纪律是……`, see definedIn); 0 = off.
+   */
+  definitionWeight: number
+  /** Longest gap, in characters, between the subject and its 是/指/即 in such a sentence. */
+  definitionGap: number
+  /**
    * How much a term in the passage's lead sentence counts (its first sentence, up to the first
    * 。：；, which states what an article or section is about), added after length normalisation so
    * a long article whose lead sentence matches is not outweighed by a short passage; 0 = off.
@@ -85,6 +92,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   docPrior: 1,
   blankWeight: 0.3,
   blankGap: 24,
+  definitionWeight: 0.3,
+  definitionGap: 6,
   leadWeight: 5,
   leadMax: 110,
   enumLengthCap: 0,
@@ -317,6 +326,17 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     }
   }
 
+  /** Stage 3b, definition: a passage stating what the question's subject is (`X是……`) gains. */
+  const definition = (query: ParsedQuestion, candidates: Candidate[]) => {
+    if (!(opts.definitionWeight > 0) || !query.subject?.length) return
+    const defines = definedIn(query.subject, opts.definitionGap)
+    for (const h of candidates) {
+      const value = defines(matchForm(passages[h.id]!.text)) ? 1 : 0
+      h.score += opts.definitionWeight * h.share * value
+      h.stages?.push({ stage: 'definition', value, score: h.score })
+    }
+  }
+
   // each passage is cut into candidate spans (and segmented) once, not on every question; bounded so a
   // very large corpus keeps only the recently asked-about passages
   const pieces = new Map<number, SpanPieces>()
@@ -350,6 +370,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         const candidates = topK(lexical(query, docs, Boolean(so.explain)), Math.max(k, opts.rerankDepth))
         phrase(query, candidates)
         blanks(query, candidates)
+        definition(query, candidates)
         return topK(candidates, candidates.length)
       }
       let candidates = rank()
@@ -451,6 +472,13 @@ function phraseCoverage(segments: string[], text: string): number {
     }
   }
   return total ? covered / total : 0
+}
+
+/** Whether a text has a sentence saying what one of the subject's terms is: the term, then 是/指/即 within `gap` characters of one sentence. */
+export function definedIn(subject: readonly string[], gap: number): (text: string) => boolean {
+  const terms = subject.map((t) => matchForm(t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  const re = new RegExp(`(?:${terms.join('|')})[^。；！？\\n]{0,${gap}}?(?:是|指|即)`)
+  return (text) => re.test(text)
 }
 
 const flatForm = (s: string) => matchForm(s).replace(/[\s，。、；：“”‘’（）《》,.;:()"']/g, '')

@@ -20,7 +20,7 @@ export interface Passage {
 
 /** What one ranking stage made of a hit: its own measure and the score after it (see search-index.ts). */
 export interface StageScore {
-  stage: 'bm25' | 'coordination' | 'docPrior' | 'namedDoc' | 'phrase' | 'blanks' | 'span' | 'vector'
+  stage: 'bm25' | 'coordination' | 'docPrior' | 'namedDoc' | 'phrase' | 'blanks' | 'definition' | 'span' | 'vector'
   value: number
   score: number
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseQuestion } from '../../src/materials/question.ts'
-import { blankAlignment, buildSearchIndex } from '../../src/materials/search-index.ts'
+import { blankAlignment, buildSearchIndex, definedIn } from '../../src/materials/search-index.ts'
 import { splitPassages } from '../../src/materials/split-passages.ts'
 import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
 import { digitizeCounts } from '../../src/materials/numbers.ts'
@@ -102,5 +102,32 @@ describe('blank alignment', () => {
     ].join('\n'))
     const hit = buildSearchIndex(passages).search(parseQuestion('坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。'), 1)[0]!
     expect(hit.passage.text).toContain('大抓基层')
+  })
+})
+
+describe('definition questions', () => {
+  it('reads what a question asks the definition of, with its thesaurus terms', () => {
+    expect(parseQuestion('党的纪律是什么？').subject).toEqual(['党的纪律', '党纪'])
+    expect(parseQuestion('地委是个什么性质的机构？').subject).toContain('地区委员会')
+    expect(parseQuestion('马克思主义对咱们党和国家是个什么地位？').subject[0]).toBe('马克思主义')
+    expect(parseQuestion('党组发挥什么作用？').subject).toEqual([])
+    expect(parseQuestion('党的纪律是（ ）。\nA. 行为规则\nB. 工作方法').subject).toEqual([])
+  })
+
+  it('finds a sentence saying what the subject is, within one sentence', () => {
+    const defines = definedIn(['党的基层组织'], 6)
+    expect(defines('党的基层组织是党在社会基层组织中的战斗堡垒。')).toBe(true)
+    expect(defines('国有企业中党的基层组织，围绕企业生产经营开展工作。')).toBe(false)
+    expect(defines('加强党的基层组织建设。这是根本。')).toBe(false)
+  })
+
+  it('ranks the passage defining the subject above one that only mentions it more often', () => {
+    const passages = splitPassages('zhangcheng.txt', [
+      '章程',
+      '第一条 总的要求：党员要严守党的纪律，维护党的纪律。',
+      '第二条 总的要求：党的纪律是全体党员必须遵守的行为规则。',
+    ].join('\n'))
+    const hit = buildSearchIndex(passages).search(parseQuestion('党的纪律是什么？'), 1)[0]!
+    expect(hit.passage.text).toContain('行为规则')
   })
 })
