@@ -1,5 +1,5 @@
 import type { Hit, Passage, StageScore } from './types.ts'
-import { bestSpan, DEFAULT_SPAN, spanPieces, type AnswerSpan, type SpanOptions, type SpanPieces, type WeightedTerms } from './answer-span.ts'
+import { bestSpan, DEFAULT_SPAN, expectedAnswer, spanPieces, type AnswerSpan, type SpanOptions, type SpanPieces, type WeightedTerms } from './answer-span.ts'
 
 /** Passages whose candidate answer spans are kept between questions. */
 const PIECES_KEPT = 5000
@@ -66,6 +66,11 @@ export interface RankingOptions {
   spanDepth: number
   /** Share of a member's question's score given to its best sentence's coverage (and answer type); 0 = spans do not rank. */
   spanWeight: number
+  /**
+   * Added to that sentence's value, besides the type bonus, when it holds an answer as specific as asked:
+   * a list of the size asked (哪四种), a phrase of the length asked (哪八个字), the date part asked (哪天).
+   */
+  specificTypeBonus: number
   span: SpanOptions
   /** Pseudo-relevance feedback: weight of the terms taken from the best first-pass passages; 0 = off. */
   feedbackWeight: number
@@ -100,6 +105,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   otherDocShare: 0.5,
   spanDepth: 20,
   spanWeight: 0.2,
+  specificTypeBonus: 0.25,
   span: DEFAULT_SPAN,
   feedbackWeight: 0,
   feedbackBelow: 0.5,
@@ -353,10 +359,12 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const spans = (query: ParsedQuestion, candidates: Candidate[]) => {
     const terms = weighted(query)
     const depth = Math.min(candidates.length, opts.spanDepth)
+    const expected = expectedAnswer(query)
+    const specific = expected && (expected.items || expected.chars || expected.datePart) ? opts.specificTypeBonus : 0
     for (const h of candidates.slice(0, depth)) {
       h.span = bestSpan(passages[h.id]!.text, query, terms, tokenize, opts.span, piecesOf(h.id))
       if (query.quiz || !(opts.spanWeight > 0)) continue
-      const value = h.span.coverage + (h.span.typeFound ? opts.span.typeBonus : 0)
+      const value = h.span.coverage + (h.span.typeFound ? opts.span.typeBonus + specific : 0)
       h.score = (1 - opts.spanWeight) * h.score + opts.spanWeight * h.share * value
       h.stages?.push({ stage: 'span', value, score: h.score })
     }

@@ -131,3 +131,17 @@ describe('definition questions', () => {
     expect(hit.passage.text).toContain('行为规则')
   })
 })
+
+describe('answers as specific as asked', () => {
+  it('ranks a list of the size asked above a closer match listing fewer items', () => {
+    const passages = splitPassages('wenjian.txt', [
+      '意见',
+      '一、作风建设',
+      '干部改进作风，反对形式主义、官僚主义。',
+      '二、纪律要求',
+      '干部要坚决反对形式主义、官僚主义、享乐主义和奢靡之风，持续整治。',
+    ].join('\n'))
+    const hit = buildSearchIndex(passages).search(parseQuestion('干部要反对的作风是哪四种？'), 1)[0]!
+    expect(hit.passage.text).toContain('奢靡之风')
+  })
+})
