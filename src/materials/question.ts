@@ -170,8 +170,8 @@ function namedAsSource(s: string, names: readonly string[]): { text: string; nam
 /** A document pointed at only by its kind (报告里说, 文件里那句) names none, but its words are no topic either. */
 const withoutGenericSource = (s: string) => s.replace(GENERIC_SOURCE, ' ').replace(SAYS_TAIL, ' ').trim()
 
-// 是什么, 是个什么(性质/定位/地位), 指什么, 是指什么, 是啥 (啥 is 什么 by now)
-const DEFINITION_ASK = /(?:是指|指的是|是个|是|指)什么/
+// 是什么, 是个什么(性质/定位/地位), 指什么, 是指什么, 是啥 (啥 is 什么 by now); 个什么 once a source name took its 是 (在党章里是个什么定位)
+const DEFINITION_ASK = /(?:是指|指的是|是个|是|指|(?<=\s)个)什么/
 
 /**
  * What a question asks the definition of: the clause before 是什么 / 是个什么 / 指什么 (its document
@@ -180,9 +180,11 @@ const DEFINITION_ASK = /(?:是指|指的是|是个|是|指)什么/
 function definitionSubject(s: string, related: readonly Related[]): string[] {
   const m = DEFINITION_ASK.exec(s)
   if (!m) return []
-  const subject = s.slice(0, m.index).split(/[，,。；;？?！!\s]/).at(-1)!.replace(/^(?:那么|那|所谓|咱们|我们)/, '').replace(/对(?:咱们|我们)?.*$/, '').replace(/的$/, '')
+  const subject = s.slice(0, m.index).trim().split(/[，,。；;？?！!\s]/).at(-1)!.replace(/^(?:那么|那|所谓|咱们|我们)/, '').replace(/对(?:咱们|我们)?.*$/, '').replace(/的$/, '')
   if (subject.length < 2) return []
-  return [...new Set([subject, ...related.filter((r) => subject.includes(r.term)).flatMap((r) => r.others)])]
+  // a term inside a longer one of the subject (党组 in 基层党组织) is not what it names
+  const terms = related.filter((r) => subject.includes(r.term) && !related.some((o) => o.term.length > r.term.length && o.term.includes(r.term) && subject.includes(o.term)))
+  return [...new Set([subject, ...terms.flatMap((r) => r.others)])]
 }
 
 /** Left and right context of each blank; blanks with no usable context on either side are left out. */
