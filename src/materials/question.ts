@@ -171,7 +171,7 @@ function namedAsSource(s: string, names: readonly string[]): { text: string; nam
 const withoutGenericSource = (s: string) => s.replace(GENERIC_SOURCE, ' ').replace(SAYS_TAIL, ' ').trim()
 
 // 是什么, 是个什么(性质/定位/地位), 指什么, 是指什么, 是啥 (啥 is 什么 by now); 个什么 once a source name took its 是 (在党章里是个什么定位)
-const DEFINITION_ASK = /(?:是指|指的是|是个|是|指|(?<=\s)个)什么/
+const DEFINITION_ASK = /(?:是指|指的是|是个|是|指|(?<=\s)个)什么|(?:是?(?:怎么|如何)|(?<=\s))(?:概括|定性|定义|理解)/
 
 /**
  * What a question asks the definition of: the clause before 是什么 / 是个什么 / 指什么 (its document
@@ -180,7 +180,9 @@ const DEFINITION_ASK = /(?:是指|指的是|是个|是|指|(?<=\s)个)什么/
 function definitionSubject(s: string, related: readonly Related[]): string[] {
   const m = DEFINITION_ASK.exec(s)
   if (!m) return []
-  const subject = s.slice(0, m.index).trim().split(/[，,。；;？?！!\s]/).at(-1)!.replace(/^(?:那么|那|所谓|咱们|我们)/, '').replace(/对(?:咱们|我们)?.*$/, '').replace(/的$/, '')
+  // the clause before the ask, or the one before that when a source name was all it held (X的核心意思，党章里是怎么概括的)
+  const clause = s.slice(0, m.index).trim().split(/[，,。；;？?！!\s]+/).filter(Boolean).at(-1) ?? ''
+  const subject = clause.replace(/^(?:那么|那|所谓|咱们|我们)/, '').replace(/对(?:咱们|我们)?.*$/, '').replace(/的(?:核心|主要|基本)?(?:意思|内涵|含义|定位|地位|性质|作用)?$/, '')
   if (subject.length < 2) return []
   // a term inside a longer one of the subject (党组 in 基层党组织) is not what it names
   const terms = related.filter((r) => subject.includes(r.term) && !related.some((o) => o.term.length > r.term.length && o.term.includes(r.term) && subject.includes(o.term)))

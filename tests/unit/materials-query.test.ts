@@ -111,6 +111,7 @@ describe('definition questions', () => {
     expect(parseQuestion('地委是个什么性质的机构？').subject).toContain('地区委员会')
     expect(parseQuestion('马克思主义对咱们党和国家是个什么地位？').subject[0]).toBe('马克思主义')
     expect(parseQuestion('基层党组织是个什么定位？').subject).not.toContain('党组成员')
+    expect(parseQuestion('科学发展观的核心意思，是怎么概括的？').subject[0]).toBe('科学发展观')
     expect(parseQuestion('党组发挥什么作用？').subject).toEqual([])
     expect(parseQuestion('党的纪律是（ ）。\nA. 行为规则\nB. 工作方法').subject).toEqual([])
   })
