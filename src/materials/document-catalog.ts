@@ -47,18 +47,27 @@ export function buildCatalog(passages: readonly Passage[], thesaurus: Thesaurus)
   return { profiles, namedIn: (question) => namedIn(question, profiles) }
 }
 
-function profile(p: Passage, thesaurus: Thesaurus): DocumentProfile {
-  const lead = [p.headings[0] ?? '', p.text.split('\n')[0] ?? ''].find((l) => l.length <= 100 && (DATED.test(l) || /^[（(].*[）)]$/.test(l))) ?? ''
-  const names = `${p.title} ${lead}`
-  // every term of a group the title or date line mentions (中国共产党章程 → 党章, though 党章 is inside it)
-  // (a term of 3+ characters: 报告 alone would make every report an alias of 请示报告)
-  const aliases = [...new Set(thesaurus.groups.filter((g) => g.some((t) => t.length >= 3 && names.includes(t))).flat())]
+/** A document's date line (`（2024年7月18日……通过）`) among its first lines, or ''. */
+function dateLine(p: Passage): string {
+  return [p.headings[0] ?? '', p.text.split('\n')[0] ?? ''].find((l) => l.length <= 100 && (DATED.test(l) || /^[（(].*[）)]$/.test(l))) ?? ''
+}
+
+/** Year of a document, from its first passage: its title, else its date line, else a 4-digit year in its file name. */
+export function documentYear(first: Passage): number | undefined {
   const yearOf = (s: string) => {
     const m = /(?:19|20)[0-9]{2}(?=年)/.exec(s) ?? undefined
     return m ? Number(m[0]) : undefined
   }
-  const year = yearOf(p.title) ?? yearOf(lead) ?? (/(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])/.exec(p.doc) ? Number(/(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])/.exec(p.doc)![0]) : undefined)
-  return { doc: p.doc, title: p.title, year, pairs: pairsOf(`${names} ${aliases.join(' ')}`), aliases, names: matchForm(names) }
+  const inName = /(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])/.exec(first.doc)
+  return yearOf(first.title) ?? yearOf(dateLine(first)) ?? (inName ? Number(inName[0]) : undefined)
+}
+
+function profile(p: Passage, thesaurus: Thesaurus): DocumentProfile {
+  const names = `${p.title} ${dateLine(p)}`
+  // every term of a group the title or date line mentions (中国共产党章程 → 党章, though 党章 is inside it)
+  // (a term of 3+ characters: 报告 alone would make every report an alias of 请示报告)
+  const aliases = [...new Set(thesaurus.groups.filter((g) => g.some((t) => t.length >= 3 && names.includes(t))).flat())]
+  return { doc: p.doc, title: p.title, year: documentYear(p), pairs: pairsOf(`${names} ${aliases.join(' ')}`), aliases, names: matchForm(names) }
 }
 
 function pairsOf(text: string): Set<string> {

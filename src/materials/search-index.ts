@@ -5,6 +5,7 @@ import { bestSpan, DEFAULT_SPAN, expectedAnswer, spanPieces, type AnswerSpan, ty
 const PIECES_KEPT = 5000
 import type { BlankContext, ParsedQuestion } from './question.ts'
 import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
+import { passageYears } from './period.ts'
 
 /** Ranking settings; the defaults are the ones bench/qa.ts measured best. */
 export interface RankingOptions {
@@ -62,6 +63,12 @@ export interface RankingOptions {
   enumLengthCap: number
   /** When the question names a document (二十大报告, 2024年政府工作报告), passages of other documents keep this share of their score. */
   otherDocShare: number
+  /**
+   * When the question names no document but asks about a year (2023年城镇新增就业), passages about other
+   * years keep this share: a section's year from 过去一年 / 今年 / 五年来 and its document's year, else
+   * the document's year (period.ts); a year no passage is about changes nothing.
+   */
+  otherYearShare: number
   /** How many of the best candidates get an answer span (their best sentence). */
   spanDepth: number
   /** Share of a member's question's score given to its best sentence's coverage (and answer type); 0 = spans do not rank. */
@@ -103,6 +110,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   leadMax: 110,
   enumLengthCap: 0,
   otherDocShare: 0.5,
+  otherYearShare: 0.7,
   spanDepth: 20,
   spanWeight: 0.2,
   specificTypeBonus: 0.25,
@@ -169,6 +177,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const docIds = new Map<string, number>()
   const docOf = Int32Array.from(passages, (p) => docIds.get(p.doc) ?? (docIds.set(p.doc, docIds.size), docIds.size - 1))
   const docCover = new Float64Array(docIds.size)
+  const yearsOf = passageYears(passages)
+  const knownYears = new Set(yearsOf.flat())
   const docSeen = new Int32Array(docIds.size).fill(-1)
 
   const idf = (t: string) => {
@@ -259,6 +269,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     }
     if (opts.relatedCoordination > 0 && opts.coordinationBy === 'count') for (const b of bridges) bridge(b)
     const named = query.docHints.length ? new Set(query.docHints) : undefined
+    // a year the question asks about (no document named): passages about another year keep a share
+    const asked = named || opts.otherYearShare === 1 ? [] : [...query.text.matchAll(/(?<![0-9])((?:19|20)[0-9]{2})年/g)].map((m) => Number(m[1])).filter((y) => knownYears.has(y))
     const out: Candidate[] = []
     for (const id of touched) {
       if (!docs || docs.has(passages[id]!.doc)) {
@@ -266,7 +278,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         const coord = opts.coordination ? Math.min(1, matched[id]! / coordTotal) ** opts.coordination : 1
         const prior = opts.docPrior ? (docCover[docOf[id]!]! / max) ** opts.docPrior : 1
         // a document the question names: passages of the others keep only a share of their score
-        const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare : 1
+        const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare : asked.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1
         const c: Candidate = { id, score: share * prior * coord * bm25, share }
         if (explain) {
           c.stages = [
