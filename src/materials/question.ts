@@ -45,6 +45,11 @@ export interface ParsedQuestion {
   /** The words that named those documents (党章, 三中全会决定), taken out of `text`. */
   docNames: string[]
   /**
+   * Files of the documents of the kind a question gives alone as its source (报告里说 → the reports),
+   * when it names no document; empty otherwise.
+   */
+  kindDocs: string[]
+  /**
    * For a question asking what something is (党的纪律是什么, 地委是个什么性质的机构): that something and the
    * thesaurus terms for it (地委, 地区委员会); a passage saying `X是……` defines it. Empty otherwise.
    */
@@ -124,6 +129,9 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   // the words naming a document (党章里, 三中全会怎么说的) became the document prior: as search terms they
   // would only find passages that mention the document (党的十一届三中全会是划时代的)
   const named = namedAsSource(s, hints.names)
+  // a kind alone given as the source (报告里怎么说的): the documents of that kind, when no document is named
+  const kinds = hints.docs.length || !ctx.catalog ? [] : [...s.matchAll(GENERIC_SOURCE)].map((m) => new RegExp(GENERIC_KINDS).exec(m[0])?.[0]).filter((k): k is string => Boolean(k) && k !== '文件')
+  const kindDocs = kinds.length ? ctx.catalog!.profiles.filter((d) => kinds.some((k) => d.names.includes(k))).map((d) => d.doc) : []
   s = named.text
   // a pasted quiz sentence is worded as in the materials: other words for its terms only add noise
   const related = quiz ? [] : thesaurus.related(s)
@@ -135,7 +143,7 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
   const fullOnly = FULL_ONLY.test(normalizeText(raw).replace(/\s+/g, ''))
-  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names, subject }
+  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names, kindDocs, subject }
 }
 
 // Words that mark a name as the source of the answer (在党章里, 按照决定, 报告说, 三中全会怎么说的),

@@ -69,6 +69,8 @@ export interface RankingOptions {
    * the document's year (period.ts); a year no passage is about changes nothing.
    */
   otherYearShare: number
+  /** When the question gives only a kind of document as its source (报告里说), passages of documents of other kinds keep this share. */
+  otherKindShare: number
   /** How many of the best candidates get an answer span (their best sentence). */
   spanDepth: number
   /** Share of a member's question's score given to its best sentence's coverage (and answer type); 0 = spans do not rank. */
@@ -111,6 +113,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   enumLengthCap: 0,
   otherDocShare: 0.5,
   otherYearShare: 0.7,
+  otherKindShare: 0.7,
   spanDepth: 20,
   spanWeight: 0.2,
   specificTypeBonus: 0.25,
@@ -271,14 +274,17 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     const named = query.docHints.length ? new Set(query.docHints) : undefined
     // a year the question asks about (no document named): passages about another year keep a share
     const asked = named || opts.otherYearShare === 1 ? [] : [...query.text.matchAll(/(?<![0-9])((?:19|20)[0-9]{2})年/g)].map((m) => Number(m[1])).filter((y) => knownYears.has(y))
+    const kindDocs = query.kindDocs?.length ? new Set(query.kindDocs) : undefined
     const out: Candidate[] = []
     for (const id of touched) {
       if (!docs || docs.has(passages[id]!.doc)) {
         const bm25 = scores[id]! / max
         const coord = opts.coordination ? Math.min(1, matched[id]! / coordTotal) ** opts.coordination : 1
         const prior = opts.docPrior ? (docCover[docOf[id]!]! / max) ** opts.docPrior : 1
-        // a document the question names: passages of the others keep only a share of their score
-        const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare : asked.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1
+        // a document the question names: passages of the others keep only a share of their score; else a
+        // year it asks about or a kind of document it gives as the source does so, more softly
+        const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare
+          : (asked.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1) * (kindDocs && !kindDocs.has(passages[id]!.doc) ? opts.otherKindShare : 1)
         const c: Candidate = { id, score: share * prior * coord * bm25, share }
         if (explain) {
           c.stages = [

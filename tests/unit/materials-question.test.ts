@@ -87,6 +87,18 @@ describe('documents a question names', () => {
     expect(parseQuestion('报告里说小康是什么梦？').text).toBe('小康 梦')
   })
 
+  it('keeps the documents of a kind given alone as the source, when no document is named', () => {
+    expect(parseQuestion('报告里说城镇新增就业多少人？', { catalog }).kindDocs).toEqual(['report-a.txt', 'report-b.txt'])
+    expect(parseQuestion('决定里怎么说就业的？', { catalog }).kindDocs).toEqual(['jueding.txt'])
+    expect(parseQuestion('三中全会决定里就业怎么说？', { catalog }).kindDocs).toEqual([])
+    expect(parseQuestion('文件里说城镇新增就业多少人？', { catalog }).kindDocs).toEqual([])
+  })
+
+  it('ranks the passages of documents of that kind above those of other kinds that match as well', () => {
+    const hits = buildSearchIndex(passages).search(parseQuestion('决定里城镇新增就业怎么说的？', { catalog }), 3)
+    expect(hits.map((h) => h.passage.doc).indexOf('jueding.txt')).toBeLessThan(hits.map((h) => h.passage.doc).indexOf('report-a.txt'))
+  })
+
   it('takes a question word with its measure word out (哪种, 哪四样)', () => {
     expect(parseQuestion('总体国家安全观以哪种安全为根本？').text).toBe('总体国家安全观以 安全为根本')
     expect(parseQuestion('“四风”是哪四样？').text).toBe('“四风”是')
