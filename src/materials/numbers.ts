@@ -1,8 +1,10 @@
 const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
 
-/** Value of a Chinese numeral up to 9999 (二十七 → 27, 一百零五 → 105); undefined if not one. */
+/** Value of a Chinese numeral up to 9999 (二十七 → 27, 一百零五 → 105, 二〇三五 → 2035); undefined if not one. */
 export function chineseToNumber(s: string): number | undefined {
   if (!s || !/^[零〇一二两三四五六七八九十百千]+$/.test(s)) return undefined
+  // digits written one by one, as in a year (二〇三五, 一九四九 → 2035, 1949); not 一两 (one or two) or 三五 (three to five)
+  if (/^[〇零一二三四五六七八九]+$/.test(s) && (s.length >= 3 || /[〇零]/.test(s))) return Number([...s].map((c) => DIGITS[c]).join(''))
   let total = 0
   let digit = 0
   for (const c of s) {

@@ -39,6 +39,10 @@ describe('number forms', () => {
   it('writes counted Chinese numerals as digits', () => {
     expect(digitizeCounts('第七条 第二十七条 三人 一年 统一')).toBe('第7条 第27条 3人 1年 统一')
   })
+
+  it('reads a year written digit by digit as that year, so 二〇三五年 matches 2035年', () => {
+    expect(digitizeCounts('到二〇三五年 一九四九年 一两年')).toBe('到2035年 1949年 2年')
+  })
 })
 
 const doc = splitPassages('dangzhang.txt', [
