@@ -130,7 +130,7 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   // would only find passages that mention the document (党的十一届三中全会是划时代的)
   const named = namedAsSource(s, hints.names)
   // a kind alone given as the source (报告里怎么说的): the documents of that kind, when no document is named
-  const kinds = hints.docs.length || !ctx.catalog ? [] : [...s.matchAll(GENERIC_SOURCE)].map((m) => new RegExp(GENERIC_KINDS).exec(m[0])?.[0]).filter((k): k is string => Boolean(k) && k !== '文件')
+  const kinds = quiz || hints.docs.length || !ctx.catalog ? [] : [...s.matchAll(GENERIC_SOURCE)].map((m) => new RegExp(GENERIC_KINDS).exec(m[0])?.[0]).filter((k): k is string => Boolean(k) && k !== '文件')
   const kindDocs = kinds.length ? ctx.catalog!.profiles.filter((d) => kinds.some((k) => d.names.includes(k))).map((d) => d.doc) : []
   s = named.text
   // a pasted quiz sentence is worded as in the materials: other words for its terms only add noise
