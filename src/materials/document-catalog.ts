@@ -55,7 +55,7 @@ function dateLine(p: Passage): string {
 /** Year of a document, from its first passage: its title, else its date line, else a 4-digit year in its file name. */
 export function documentYear(first: Passage): number | undefined {
   const yearOf = (s: string) => {
-    const m = /(?:19|20)[0-9]{2}(?=年)/.exec(s) ?? undefined
+    const m = /(?:19|20)[0-9]{2}(?=年)/.exec(matchForm(s)) ?? undefined
     return m ? Number(m[0]) : undefined
   }
   const inName = /(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])/.exec(first.doc)

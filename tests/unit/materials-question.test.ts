@@ -59,6 +59,8 @@ describe('documents a question names', () => {
     expect(years).toEqual({ 'report-a.txt': 2023, 'report-b.txt': undefined, 'zhangcheng.txt': undefined, 'jueding.txt': 2024 })
     const named = buildCatalog(splitPassages('gongzuo_baogao_2024.txt', '政府工作报告（摘登）\n正文。'), builtInThesaurus())
     expect(named.profiles[0]!.year).toBe(2024)
+    const dated = buildCatalog(splitPassages('jueyi.txt', '关于某事的决议\n（二〇二四年七月十八日通过）\n正文。'), builtInThesaurus())
+    expect(dated.profiles[0]!.year).toBe(2024)
   })
 
   it('finds a document by kind and year, by abbreviation, and by its date line', () => {
