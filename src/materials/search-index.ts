@@ -143,7 +143,6 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const tokenize = createTokenizer(opts.tokenizer)
   const postings = new Map<string, Postings>()
   const lengths = new Float32Array(passages.length)
-  const forms: string[][] = []
   const titleTokens = new Map<string, string[]>()
   let total = 0
 
@@ -159,7 +158,6 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     const lead = new Set(leadText ? tokenize(leadText) : [])
     for (const t of lead) if (!tf.has(t)) tf.set(t, 0)
     lengths[id] = body.length
-    forms.push(sentenceWindows(matchForm(p.text)))
     total += body.length
     for (const [t, f] of tf) add(postings, t, id, f, lead.has(t))
   })
@@ -331,8 +329,10 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const phrase = (query: ParsedQuestion, candidates: Candidate[]) => {
     const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
     if (!(opts.phraseWeight > 0) || !segments.length) return
+    // cut per question for these few candidates: kept for every passage, the windows were over half the
+    // index's heap at 100x (55 of ~100 MB)
     for (const h of candidates) {
-      const value = Math.max(...forms[h.id]!.map((w) => phraseCoverage(segments, w)))
+      const value = Math.max(...sentenceWindows(matchForm(passages[h.id]!.text)).map((w) => phraseCoverage(segments, w)))
       h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * h.share * value
       h.stages?.push({ stage: 'phrase', value, score: h.score })
     }
