@@ -1,5 +1,6 @@
 import type { AnswerType, ParsedQuestion } from './question.ts'
 import type { Tokenizer } from './tokenize.ts'
+import { createTermIds, holdsId, type TermIds } from './term-ids.ts'
 
 /** The sentence (or the clauses of a long one) of a passage that answers a question, with what made it win. */
 export interface AnswerSpan {
@@ -163,31 +164,30 @@ export function listSizes(text: string): number[] {
   return sizes
 }
 
-// tokens as an array of distinct terms, each string shared across the passage's pieces: a passage's
-// pieces are kept between questions (search-index.ts), so they are stored compactly
-interface Piece { text: string; tokens: readonly string[] }
+// a piece's distinct terms as numbers (in the order the text has them): a passage's pieces are kept
+// between questions (search-index.ts), so they are stored compactly
+interface Piece { text: string; terms: Int32Array }
 
 /** A passage cut into the spans an answer can be, each with its terms: the same for every question, so it can be kept. */
 export interface SpanPieces {
   /** `follow`: for a span that ends by announcing what follows (……下列权利：), the items after it, up to maxChars. */
   candidates: { parts: Piece[]; clipped: boolean; follow?: string }[]
-  /** Every term of the passage. */
-  all: Set<string>
+  /** Every term of the passage, as sorted numbers. */
+  all: Int32Array
+  /** The numbers the terms are stored as. */
+  ids: TermIds
 }
 
 /** Cut a passage into candidate spans: sentences up to `maxChars`, pairs of short neighbours, runs of clauses of longer ones. */
-export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number): SpanPieces {
+export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number, ids: TermIds = createTermIds()): SpanPieces {
   const sentences = (text.match(SENTENCE) ?? [text]).map((s) => s.trim()).filter(Boolean)
   const candidates: SpanPieces['candidates'] = []
-  const terms = new Map<string, string>()
   const piece = (s: string): Piece => {
-    const tokens: string[] = []
-    for (const t of new Set(tokenize(s))) {
-      let shared = terms.get(t)
-      if (shared === undefined) terms.set(t, shared = t)
-      tokens.push(shared)
-    }
-    return { text: s, tokens }
+    const distinct = new Set(tokenize(s))
+    const terms = new Int32Array(distinct.size)
+    let i = 0
+    for (const t of distinct) terms[i++] = ids.of(t)
+    return { text: s, terms }
   }
   const whole = sentences.map((s) => (s.length <= maxChars ? piece(s) : undefined))
   // what follows sentence i, for a span announcing a list (……享有下列权利：)
@@ -222,9 +222,9 @@ export function spanPieces(text: string, tokenize: Tokenizer, maxChars: number):
       if (parts.length) push(parts, from + parts.length < clauses.length, i)
     }
   })
-  const all = new Set<string>(heading?.tokens)
-  for (const c of candidates) for (const p of c.parts) for (const t of p.tokens) all.add(t)
-  return { candidates, all }
+  const all = new Set<number>(heading?.terms)
+  for (const c of candidates) for (const p of c.parts) for (const t of p.terms) all.add(t)
+  return { candidates, all: Int32Array.from(all).sort(), ids }
 }
 
 const HEADING_LINE = /^(?:[0-9]+[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)[^，、；：]{1,24}。?$/
@@ -238,23 +238,30 @@ const CLAUSE = /[^，：、]+[，：、]?/g
  */
 export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTerms, tokenize: Tokenizer, opts: SpanOptions = DEFAULT_SPAN,
   pieces: SpanPieces = spanPieces(text, tokenize, opts.maxChars)): AnswerSpan {
-  const { candidates, all } = pieces
+  const { candidates, all, ids } = pieces
+  // the question's terms by number; a term without one is in no passage's pieces
+  const weights = new Map<number, number>()
+  for (const [t, w] of terms.weights) {
+    const id = ids.find(t)
+    if (id !== undefined) weights.set(id, w)
+  }
   let found = 0
-  for (const [t, w] of terms.weights) if (all.has(t)) found += w
+  for (const [t, w] of weights) if (holdsId(all, t)) found += w
   const passageCoverage = terms.total ? Math.min(1, found / terms.total) : 0
-  const rarestFound = terms.rarest === undefined || all.has(terms.rarest)
+  const rarest = terms.rarest === undefined ? undefined : ids.find(terms.rarest)
+  const rarestFound = terms.rarest === undefined || (rarest !== undefined && holdsId(all, rarest))
   const unknown = terms.unknown ?? 0
   const expected = expectedAnswer(query)
   let best: AnswerSpan = { text: '', coverage: 0, typeFound: false, clipped: false, score: -Infinity, passageCoverage, rarestFound, unknown }
   let follow: string | undefined
   // the question's terms in each piece, looked up once per piece (runs of clauses share their pieces)
-  const matched = new Map<Piece, [string, number][]>()
+  const matched = new Map<Piece, [number, number][]>()
   const termsOf = (p: Piece) => {
     let m = matched.get(p)
     if (!m) {
       m = []
-      for (const t of p.tokens) {
-        const w = terms.weights.get(t)
+      for (const t of p.terms) {
+        const w = weights.get(t)
         if (w !== undefined) m.push([t, w])
       }
       matched.set(p, m)
@@ -269,7 +276,7 @@ export function bestSpan(text: string, query: ParsedQuestion, terms: WeightedTer
       for (const [, w] of termsOf(c.parts[0]!)) mass += w
       length = c.parts[0]!.text.length
     } else {
-      const seen = new Set<string>()
+      const seen = new Set<number>()
       for (const p of c.parts) {
         length += p.text.length
         for (const [t, w] of termsOf(p)) if (!seen.has(t)) { seen.add(t); mass += w }

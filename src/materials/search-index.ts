@@ -4,6 +4,7 @@ import { bestSpan, DEFAULT_SPAN, expectedAnswer, spanPieces, type AnswerSpan, ty
 /** Passages whose candidate answer spans are kept between questions. */
 const PIECES_KEPT = 5000
 import type { BlankContext, ParsedQuestion } from './question.ts'
+import { createTermIds, holdsId } from './term-ids.ts'
 import { createTokenizer, DEFAULT_TOKENIZER, matchForm, type TokenizerOptions } from './tokenize.ts'
 import { passageYears } from './period.ts'
 
@@ -308,7 +309,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     const out: number[] = []
     for (let i = 0; i < shortest!.n; i++) {
       const id = shortest!.ids[i]!
-      if (rest.every((l) => holds(l, id))) out.push(id)
+      if (rest.every((l) => holdsId(l.ids, id, l.n))) out.push(id)
     }
     return out
   }
@@ -320,7 +321,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   const bridge = (b: Bridge) => {
     const full = new Set(b.others.flatMap(holdingAll))
     for (const id of full) {
-      const have = b.own.filter((t) => { const l = postings.get(t); return l !== undefined && holds(l, id) }).length
+      const have = b.own.filter((t) => { const l = postings.get(t); return l !== undefined && holdsId(l.ids, id, l.n) }).length
       matched[id] += opts.relatedCoordination * (b.own.length - have)
     }
   }
@@ -364,11 +365,12 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
   // each passage is cut into candidate spans (and segmented) once, not on every question; bounded so a
   // very large corpus keeps only the recently asked-about passages
   const pieces = new Map<number, SpanPieces>()
+  const termIds = createTermIds()
   const piecesOf = (id: number): SpanPieces => {
     let p = pieces.get(id)
     if (!p) {
       if (pieces.size >= PIECES_KEPT) pieces.clear()
-      pieces.set(id, p = spanPieces(passages[id]!.text, tokenize, opts.span.maxChars))
+      pieces.set(id, p = spanPieces(passages[id]!.text, tokenize, opts.span.maxChars, termIds))
     }
     return p
   }
@@ -432,20 +434,6 @@ export function leadSentence(text: string, max: number): string {
 /** Whether a passage is a list: two or more lines that start with an item number. */
 function isEnumerated(text: string): boolean {
   return (text.match(/(^|\n)(（[一二三四五六七八九十0-9]+）|\([0-9一二三四五六七八九十]+\)|[0-9]{1,2}[.．、])/g) ?? []).length >= 2
-}
-
-/** Whether a posting list holds passage `id` (binary search; ids ascend). */
-function holds(list: Postings, id: number): boolean {
-  let lo = 0
-  let hi = list.n - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const v = list.ids[mid]!
-    if (v === id) return true
-    if (v < id) lo = mid + 1
-    else hi = mid - 1
-  }
-  return false
 }
 
 function add(postings: Map<string, Postings>, t: string, id: number, f: number, lead: boolean): void {

@@ -104,6 +104,18 @@ describe('answer sentence', () => {
     expect(hit.span!.text).toBe('要充分运用新技术新应用，强化互动化传播，让正能量产生大流量。')
   })
 
+  it('finds the same sentence when asked again after other passages were cut into spans', () => {
+    const first = top('劝党员退党要经过什么程序？').span!
+    expect(top('预备期是多长时间？').span!.text).toContain('预备期为一年')
+    expect(top('劝党员退党要经过什么程序？').span).toEqual(first)
+  })
+
+  it('tells whether the question\'s rarest term is in the passage at all', () => {
+    const hits = index.search(parseQuestion('退党的党员预备期多长？'), 2)
+    const rarestFound = Object.fromEntries(hits.map((h) => [h.passage.text.slice(0, 3), h.span!.rarestFound]))
+    expect(rarestFound).toEqual({ 第七条: false, 第九条: true })
+  })
+
   it('replies with the short answer, the citation and how to see the whole article', () => {
     const parsed = parseQuestion('连续多长时间不过组织生活算自行脱党？')
     const answer = extractiveAnswer(parsed, index.search(parsed, 5), { answerChars: 300 })
