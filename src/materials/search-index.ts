@@ -245,8 +245,12 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     return { weights: new Map([...weights].map(([t, w]) => [t, w * idf(t)])), total: max, unknown: max ? unknown / max : 0, ...(rarest ? { rarest } : {}) }
   }
 
-  /** Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document share. */
-  const lexical = (query: ParsedQuestion, docs: ReadonlySet<string> | undefined, explain: boolean): Candidate[] => {
+  /**
+   * Stage 1, lexical: BM25F over the question's terms, × coordination, × document prior, × named-document
+   * share; the best `depth` passages, best first. Only those become candidates: at 100x a question touches
+   * tens of thousands of passages, and their candidates outlived young-generation collections.
+   */
+  const lexical = (query: ParsedQuestion, docs: ReadonlySet<string> | undefined, explain: boolean, depth: number): Candidate[] => {
     const { weights, max, coordTotal, bridges } = queryTerms(query)
     if (max === 0 || n === 0) return []
     const touched: number[] = []
@@ -274,7 +278,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     // a year the question asks about (no document named): passages about another year keep a share
     const asked = named || opts.otherYearShare === 1 ? [] : [...query.text.matchAll(/(?<![0-9])((?:19|20)[0-9]{2})年/g)].map((m) => Number(m[1])).filter((y) => knownYears.has(y))
     const kindDocs = query.kindDocs?.length ? new Set(query.kindDocs) : undefined
-    const out: Candidate[] = []
+    const best: Candidate[] = []
     for (const id of touched) {
       if (!docs || docs.has(passages[id]!.doc)) {
         const bm25 = scores[id]! / max
@@ -284,21 +288,26 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         // year it asks about or a kind of document it gives as the source does so, more softly
         const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare
           : (asked.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1) * (kindDocs && !kindDocs.has(passages[id]!.doc) ? opts.otherKindShare : 1)
-        const c: Candidate = { id, score: share * prior * coord * bm25, share }
-        if (explain) {
-          c.stages = [
-            { stage: 'bm25', value: bm25, score: bm25 },
-            { stage: 'coordination', value: coord, score: coord * bm25 },
-            { stage: 'docPrior', value: prior, score: prior * coord * bm25 },
-            { stage: 'namedDoc', value: share, score: c.score },
-          ]
+        const score = share * prior * coord * bm25
+        const at = placeAmong(best, depth, score, id)
+        if (at >= 0) {
+          const c: Candidate = { id, score, share }
+          if (explain) {
+            c.stages = [
+              { stage: 'bm25', value: bm25, score: bm25 },
+              { stage: 'coordination', value: coord, score: coord * bm25 },
+              { stage: 'docPrior', value: prior, score: prior * coord * bm25 },
+              { stage: 'namedDoc', value: share, score },
+            ]
+          }
+          best.splice(at, 0, c)
+          if (best.length > depth) best.pop()
         }
-        out.push(c)
       }
       scores[id] = 0
       matched[id] = 0
     }
-    return out
+    return best
   }
 
   /** Passages holding all of the tokens: the shortest posting list, each id looked up in the others (ids ascend). */
@@ -395,7 +404,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     search(first, k, docs, so = {}) {
       let query = first
       const rank = () => {
-        const candidates = topK(lexical(query, docs, Boolean(so.explain)), Math.max(k, opts.rerankDepth))
+        const candidates = lexical(query, docs, Boolean(so.explain), Math.max(k, opts.rerankDepth))
         phrase(query, candidates)
         blanks(query, candidates)
         definition(query, candidates)
@@ -457,6 +466,18 @@ function add(postings: Map<string, Postings>, t: string, id: number, f: number, 
   list.tfs[list.n] = f
   list.n++
 }
+
+/**
+ * Where a passage with `score` goes among `best` (best first, by score then id, as topK orders), or -1
+ * when `best` already holds `depth` better ones.
+ */
+function placeAmong(best: readonly Candidate[], depth: number, score: number, id: number): number {
+  let at = best.length
+  while (at > 0 && outranks(score, id, best[at - 1]!)) at--
+  return at < depth ? at : -1
+}
+
+const outranks = (score: number, id: number, c: Candidate) => score > c.score || (score === c.score && id < c.id)
 
 function topK<T extends { id: number; score: number }>(hits: T[], k: number): T[] {
   return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k)

@@ -68,6 +68,13 @@ describe('search and answer', () => {
     expect(answer.text).toContain('——《中国共产党章程》第一章 党员 第七条')
   })
 
+  it('of passages scoring the same, returns the first ones, however many tie', () => {
+    const copies = Array.from({ length: 60 }, (_, c) => splitPassages(`copy${c}.txt`, ['章程', '第七条 预备党员的预备期为一年。'].join('\n'))).flat()
+    const other = splitPassages('other.txt', ['决定', '一、总体要求', '党员应当认真学习。'].join('\n'))
+    const hits = buildSearchIndex([...other, ...copies]).search(parseQuestion('预备期是多长时间？'), 40)
+    expect(hits.map((h) => h.passage.doc)).toEqual(copies.slice(0, 40).map((p) => p.doc))
+  })
+
   it('answers a very short query', () => {
     expect(index.search(parseQuestion('党费'), 1)[0]!.passage.text).toContain('党费')
   })
