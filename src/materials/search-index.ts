@@ -67,7 +67,7 @@ export interface RankingOptions {
   /**
    * When the question names no document but asks about a year (2023年城镇新增就业), passages about other
    * years keep this share: a section's year from 过去一年 / 今年 / 五年来 and its document's year, else
-   * the document's year (period.ts); a year no passage is about changes nothing.
+   * the document's year (period.ts); a year no passage is about changes nothing, and an undated document keeps its score.
    */
   otherYearShare: number
   /** When the question gives only a kind of document as its source (报告里说), passages of documents of other kinds keep this share. */
@@ -287,7 +287,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
         // a document the question names: passages of the others keep only a share of their score; else a
         // year it asks about or a kind of document it gives as the source does so, more softly
         const share = named && !named.has(passages[id]!.doc) ? opts.otherDocShare
-          : (asked.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1) * (kindDocs && !kindDocs.has(passages[id]!.doc) ? opts.otherKindShare : 1)
+          : (asked.length && yearsOf[id]!.length && !asked.some((y) => yearsOf[id]!.includes(y)) ? opts.otherYearShare : 1) * (kindDocs && !kindDocs.has(passages[id]!.doc) ? opts.otherKindShare : 1)
         const score = share * prior * coord * bm25
         const at = placeAmong(best, depth, score, id)
         if (at >= 0) {

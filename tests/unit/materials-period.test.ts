@@ -35,4 +35,13 @@ describe('the years a passage is about', () => {
     const hit = index.search(parseQuestion('2023年城镇新增就业是多少万人？'), 1)[0]!
     expect(hit.passage.text).toContain('1244万人')
   })
+
+  it('keeps the score of a passage of an undated document, which may be about any year', () => {
+    const undated = splitPassages('notes.txt', ['学习笔记', '城镇新增就业是民生的重要指标。'].join('\n'))
+    const hits = buildSearchIndex([...report2023, ...undated]).search(parseQuestion('2023年城镇新增就业怎么样？'), 3, undefined, { explain: true })
+    const share = (text: string) => hits.find((h) => h.passage.text.includes(text))!.stages!.find((s) => s.stage === 'namedDoc')!.value
+    expect(share('民生的重要指标')).toBe(1)
+    expect(share('今年城镇新增就业')).toBe(1)
+    expect(share('五年来城镇新增就业')).toBe(0.7)
+  })
 })
