@@ -5,6 +5,10 @@ import { splitPassages } from '../../src/materials/split-passages.ts'
 import { extractiveAnswer } from '../../src/materials/answer-extractive.ts'
 import { digitizeCounts } from '../../src/materials/numbers.ts'
 
+/** The passage a one-file library ranks first for a question (the file's lines: title, then headings and text). */
+const topPassage = (file: string, lines: string[], question: string) =>
+  buildSearchIndex(splitPassages(file, lines.join('\n'))).search(parseQuestion(question), 1)[0]!.passage.text
+
 describe('parseQuestion', () => {
   it('strips quiz blanks and lettered options, keeping the options apart', () => {
     const q = parseQuestion('发展党员，必须把（ ）放在首位，经过党的支部，坚持（ ）的原则。\nA. 思想状况，个别吸收\nB. 政治标准，个别吸收\nC. 群众口碑，集体吸收')
@@ -104,15 +108,14 @@ describe('blank alignment', () => {
   })
 
   it('ranks the passage the quiz sentence was copied from first among look-alikes', () => {
-    const passages = splitPassages('jueding.txt', [
+    const top = topPassage('jueding.txt', [
       '关于加强基层党建的意见',
       '一、坚持党建引领',
       '坚持问题导向。树立党建引领的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。',
       '二、大抓基层',
       '坚持大抓基层的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。',
-    ].join('\n'))
-    const hit = buildSearchIndex(passages).search(parseQuestion('坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。'), 1)[0]!
-    expect(hit.passage.text).toContain('大抓基层')
+    ], '坚持____的鲜明导向，抓党建促乡村振兴，加强城市社区党建工作。')
+    expect(top).toContain('大抓基层')
   })
 })
 
@@ -135,26 +138,24 @@ describe('definition questions', () => {
   })
 
   it('ranks the passage defining the subject above one that only mentions it more often', () => {
-    const passages = splitPassages('zhangcheng.txt', [
+    const top = topPassage('zhangcheng.txt', [
       '章程',
       '第一条 总的要求：党员要严守党的纪律，维护党的纪律。',
       '第二条 总的要求：党的纪律是全体党员必须遵守的行为规则。',
-    ].join('\n'))
-    const hit = buildSearchIndex(passages).search(parseQuestion('党的纪律是什么？'), 1)[0]!
-    expect(hit.passage.text).toContain('行为规则')
+    ], '党的纪律是什么？')
+    expect(top).toContain('行为规则')
   })
 })
 
 describe('answers as specific as asked', () => {
   it('ranks a list of the size asked above a closer match listing fewer items', () => {
-    const passages = splitPassages('wenjian.txt', [
+    const top = topPassage('wenjian.txt', [
       '意见',
       '一、作风建设',
       '干部改进作风，反对形式主义、官僚主义。',
       '二、纪律要求',
       '干部要坚决反对形式主义、官僚主义、享乐主义和奢靡之风，持续整治。',
-    ].join('\n'))
-    const hit = buildSearchIndex(passages).search(parseQuestion('干部要反对的作风是哪四种？'), 1)[0]!
-    expect(hit.passage.text).toContain('奢靡之风')
+    ], '干部要反对的作风是哪四种？')
+    expect(top).toContain('奢靡之风')
   })
 })
