@@ -49,6 +49,8 @@ export interface ParsedQuestion {
    * when it names no document; empty otherwise.
    */
   kindDocs: string[]
+  /** Years the question asks about (2023年城镇新增就业多少), as written in its search words; the index keeps those some passage is about. */
+  askedYears: number[]
   /**
    * For a question asking what something is (党的纪律是什么, 地委是个什么性质的机构): that something and the
    * thesaurus terms for it (地委, 地区委员会); a passage saying `X是……` defines it. Empty otherwise.
@@ -130,7 +132,7 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   // would only find passages that mention the document (党的十一届三中全会是划时代的)
   const named = namedAsSource(s, hints.names)
   // a kind alone given as the source (报告里怎么说的): the documents of that kind, when no document is named
-  const kinds = quiz || hints.docs.length || !ctx.catalog ? [] : [...s.matchAll(GENERIC_SOURCE)].map((m) => new RegExp(GENERIC_KINDS).exec(m[0])?.[0]).filter((k): k is string => Boolean(k) && k !== '文件')
+  const kinds = quiz || hints.docs.length || !ctx.catalog ? [] : [...s.matchAll(GENERIC_SOURCE)].map((m) => GENERIC_KIND.exec(m[0])?.[0]).filter((k): k is string => Boolean(k) && k !== '文件')
   const kindDocs = kinds.length ? ctx.catalog!.profiles.filter((d) => kinds.some((k) => d.names.includes(k))).map((d) => d.doc) : []
   s = named.text
   // a pasted quiz sentence is worded as in the materials: other words for its terms only add noise
@@ -143,7 +145,8 @@ export function parseQuestion(raw: string, ctx: ParseContext = {}): ParsedQuesti
   s = s.replace(QUESTION_WORDS, ' ')
   s = s.replace(/[?？!！]/g, ' ').replace(/\s+/g, ' ').trim()
   const fullOnly = FULL_ONLY.test(normalizeText(raw).replace(/\s+/g, ''))
-  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names, kindDocs, subject }
+  const askedYears = [...s.matchAll(/(?<![0-9])((?:19|20)[0-9]{2})年/g)].map((m) => Number(m[1]))
+  return { raw, asked, text: s, options, expansions, related, full, fullOnly, quiz, blanks, answerType, docHints: hints.docs, years: hints.years, docNames: named.names, kindDocs, subject, askedYears }
 }
 
 // Words that mark a name as the source of the answer (在党章里, 按照决定, 报告说, 三中全会怎么说的),
@@ -153,6 +156,7 @@ const SOURCE_AFTER = '(?:里面|里头|里|中|上|对|是?(?:怎么|如何|咋)
 const AFTER_NAME = '(?:里面|里头|里|中|上)?(?:是)?(?:怎么|如何|咋)?(?:说|讲|写|提到|提出|提|指出|强调|明确|规定|要求)?(?:的|了|过)?'
 // Only a kind of document standing alone (not the end of a name: 政府工作报告提出), not a name (党章), nor 全会 or 上 (在哪次中央全会上通过 is the question's topic).
 const GENERIC_KINDS = KIND.split('|').filter((k) => !['全会', '党章', '章程'].includes(k)).join('|')
+const GENERIC_KIND = new RegExp(GENERIC_KINDS)
 const GENERIC_SOURCE = new RegExp(`(?<![\\u3400-\\u9fff])(?:那份|这份|那个|这个)?(?:${GENERIC_KINDS})(?=${SOURCE_AFTER.replace('|上', '')})${AFTER_NAME}`, 'g')
 // A tail asking what a document says, once its name is gone: ……，(是)怎么说的？
 const SAYS_TAIL = /[，,\s]*(?:是)?(?:怎么|如何|咋)(?:说|讲|写|表述)(?:的|了)?[？?。！!\s]*$/

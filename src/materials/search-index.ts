@@ -276,8 +276,8 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     if (opts.relatedCoordination > 0 && opts.coordinationBy === 'count') for (const b of bridges) bridge(b)
     const named = query.docHints.length ? new Set(query.docHints) : undefined
     // a year the question asks about (no document named): passages about another year keep a share
-    const asked = named || opts.otherYearShare === 1 ? [] : [...query.text.matchAll(/(?<![0-9])((?:19|20)[0-9]{2})年/g)].map((m) => Number(m[1])).filter((y) => knownYears.has(y))
-    const kindDocs = query.kindDocs?.length ? new Set(query.kindDocs) : undefined
+    const asked = named || opts.otherYearShare === 1 ? [] : query.askedYears.filter((y) => knownYears.has(y))
+    const kindDocs = query.kindDocs.length ? new Set(query.kindDocs) : undefined
     const best: Candidate[] = []
     for (const id of touched) {
       if (!docs || docs.has(passages[id]!.doc)) {
@@ -335,6 +335,9 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     }
   }
 
+  /** A candidate's passage in match form, made once per question for the stages that read it. */
+  const formOf = (h: Candidate) => (h.form ??= matchForm(passages[h.id]!.text))
+
   /** Stage 2, phrase coverage: mixed in for the best candidates (runs of the question found verbatim within two sentences). */
   const phrase = (query: ParsedQuestion, candidates: Candidate[]) => {
     const segments = matchForm(query.text).split(/[^\u3400-\u9fffa-z0-9]+/).filter((x) => x.length >= 2)
@@ -342,7 +345,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     // cut per question for these few candidates: kept for every passage, the windows were over half the
     // index's heap at 100x (55 of ~100 MB)
     for (const h of candidates) {
-      const value = Math.max(...sentenceWindows(matchForm(passages[h.id]!.text)).map((w) => phraseCoverage(segments, w)))
+      const value = Math.max(...sentenceWindows(formOf(h)).map((w) => phraseCoverage(segments, w)))
       h.score = (1 - opts.phraseWeight) * h.score + opts.phraseWeight * h.share * value
       h.stages?.push({ stage: 'phrase', value, score: h.score })
     }
@@ -354,7 +357,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     const options = query.options.map(flatForm).filter(Boolean)
     const gap = options.length ? Math.max(...options.map((o) => o.length)) + 4 : opts.blankGap
     for (const h of candidates) {
-      const value = blankAlignment(query.blanks, matchForm(passages[h.id]!.text), options, gap)
+      const value = blankAlignment(query.blanks, formOf(h), options, gap)
       h.score = (1 - opts.blankWeight) * h.score + opts.blankWeight * h.share * value
       h.stages?.push({ stage: 'blanks', value, score: h.score })
     }
@@ -365,7 +368,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
     if (!(opts.definitionWeight > 0) || !query.subject?.length) return
     const defines = definedIn(query.subject, opts.definitionGap)
     for (const h of candidates) {
-      const value = defines(matchForm(passages[h.id]!.text)) ? 1 : 0
+      const value = defines(formOf(h)) ? 1 : 0
       h.score += opts.definitionWeight * h.share * value
       h.stages?.push({ stage: 'definition', value, score: h.score })
     }
@@ -429,7 +432,7 @@ export function buildSearchIndex(passages: readonly Passage[], opts: RankingOpti
 
 interface Bridge { own: string[]; others: string[][] }
 
-interface Candidate { id: number; score: number; share: number; stages?: StageScore[]; span?: AnswerSpan }
+interface Candidate { id: number; score: number; share: number; stages?: StageScore[]; span?: AnswerSpan; form?: string }
 
 /**
  * A passage's lead sentence: its text up to the first 。：；！？ or line end, without a leading

@@ -89,6 +89,11 @@ describe('documents a question names', () => {
     expect(parseQuestion('报告里说小康是什么梦？').text).toBe('小康 梦')
   })
 
+  it('reads the years a question asks about', () => {
+    expect(parseQuestion('2023年城镇新增就业多少人？').askedYears).toEqual([2023])
+    expect(parseQuestion('预备期是多久？').askedYears).toEqual([])
+  })
+
   it('keeps the documents of a kind given alone as the source, when no document is named', () => {
     expect(parseQuestion('报告里说城镇新增就业多少人？', { catalog }).kindDocs).toEqual(['report-a.txt', 'report-b.txt'])
     expect(parseQuestion('决定里怎么说就业的？', { catalog }).kindDocs).toEqual(['jueding.txt'])
